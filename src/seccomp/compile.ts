@@ -1,0 +1,43 @@
+// linux.seccomp -> loadable BPF, in the parent. The native module is passed
+// in so tests can use the real addon directly or a fake.
+
+import type { Seccomp } from '../spec/types';
+import { SeccompCompilePlan, translateSeccomp } from './translate';
+
+/** The part of the addon this module needs (addon/seccomp.h). */
+export interface SeccompNative {
+  compileSeccomp(plan: SeccompCompilePlan): { bpf: Buffer; skipped: string[] };
+}
+
+export interface CompiledSeccomp {
+  /** struct sock_filter[] in host byte order, 8 bytes per instruction. */
+  bpf: Buffer;
+  /** SECCOMP_FILTER_FLAG_* for seccomp(SECCOMP_SET_MODE_FILTER, flags, &prog). */
+  flags: number;
+  /** The load returns a listener fd to send to linux.seccomp.listenerPath. */
+  notify: boolean;
+  /** Syscall names this libseccomp does not know, left out as runc does; worth a debug line. */
+  skipped: string[];
+}
+
+export function compileSeccomp(native: SeccompNative, seccomp: Seccomp, field = 'linux.seccomp'): CompiledSeccomp {
+  const { compile, loadFlags, needsListener, ruleSources } = translateSeccomp(seccomp, field);
+  let out: { bpf: Buffer; skipped: string[] };
+  try {
+    out = native.compileSeccomp(compile);
+  } catch (err) {
+    throw describeNativeError(err, field, ruleSources);
+  }
+  return { bpf: out.bpf, flags: loadFlags, notify: needsListener, skipped: [...new Set(out.skipped)] };
+}
+
+/** Names the config entry a rejected rule came from, when the addon says which rule it was. */
+function describeNativeError(err: unknown, field: string, ruleSources: string[]): Error {
+  const e = err as Error & { ruleIndex?: unknown };
+  const message = String(e?.message ?? err);
+  if (typeof e?.ruleIndex === 'number' && ruleSources[e.ruleIndex] !== undefined) {
+    const cause = message.replace(/^compileSeccomp: rules\[\d+\]: /, '');
+    return new Error(`${ruleSources[e.ruleIndex]}: libseccomp refused the rule: ${cause}`);
+  }
+  return new Error(`${field}: compiling the filter failed: ${message}`);
+}
