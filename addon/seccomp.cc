@@ -303,6 +303,39 @@ Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// resolveSyscalls(names: string[], archs: number[]) -> number[][]
+// The syscall number of each name on each architecture (libseccomp's table,
+// x32 numbers with their 0x40000000 bit), or -1 where the name is unknown or
+// the syscall does not exist on that architecture.
+Napi::Value ResolveSyscalls(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array names, archs;
+  if (info.Length() < 2 || !ToArray(env, info[0], "resolveSyscalls: names", &names) ||
+      !ToArray(env, info[1], "resolveSyscalls: archs", &archs))
+    return env.Undefined();
+  std::vector<std::string> nameList;
+  for (uint32_t i = 0; i < names.Length(); i++) {
+    Napi::Value v = names.Get(i);
+    if (env.IsExceptionPending()) return env.Undefined();
+    if (!v.IsString()) return Fail(env, "resolveSyscalls: names[" + std::to_string(i) + "]: expected a string");
+    nameList.push_back(v.As<Napi::String>().Utf8Value());
+  }
+  Napi::Array out = Napi::Array::New(env, archs.Length());
+  for (uint32_t a = 0; a < archs.Length(); a++) {
+    Napi::Value v = archs.Get(a);
+    if (env.IsExceptionPending()) return env.Undefined();
+    uint32_t token = 0;
+    if (!ToU32(env, v, "resolveSyscalls: archs[" + std::to_string(a) + "]", &token)) return env.Undefined();
+    Napi::Array row = Napi::Array::New(env, nameList.size());
+    for (size_t i = 0; i < nameList.size(); i++) {
+      int nr = seccomp_syscall_resolve_name_arch(token, nameList[i].c_str());
+      row.Set(static_cast<uint32_t>(i), Napi::Number::New(env, nr < 0 ? -1 : nr));
+    }
+    out.Set(a, row);
+  }
+  return out;
+}
+
 struct Named {
   const char* name;
   uint32_t value;
@@ -434,4 +467,5 @@ Napi::Value SeccompInfo(const Napi::CallbackInfo& info) {
 void RegisterSeccomp(Napi::Env env, Napi::Object exports) {
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp, "compileSeccomp"));
   exports.Set("seccompInfo", Napi::Function::New(env, SeccompInfo, "seccompInfo"));
+  exports.Set("resolveSyscalls", Napi::Function::New(env, ResolveSyscalls, "resolveSyscalls"));
 }

@@ -19,6 +19,8 @@
 //     SCMP_ARCH_*, SCMP_CMP_*); value/valueTwo are uint64 as BigInt, a
 //     decimal string or a safe-integer number. Names libseccomp does not
 //     know are left out of the filter and listed in `skipped`.
+//   resolveSyscalls(names: string[], archs: number[]) -> number[][]
+//     Per architecture token, each name's syscall number there (-1: none).
 //   seccompInfo() -> { version, apiLevel, nativeArch, actions, operators,
 //                      archs, supportedFlags }
 void RegisterSeccomp(Napi::Env env, Napi::Object exports);

@@ -2,12 +2,17 @@
 // in so tests can use the real addon directly or a fake.
 
 import type { Seccomp } from '../spec/types';
+import { buildEnosysStub, maxSyscalls, nativeArchToken } from './enosys';
 import { SeccompCompilePlan, translateSeccomp } from './translate';
 
 /** The part of the addon this module needs (addon/seccomp.h). */
 export interface SeccompNative {
   compileSeccomp(plan: SeccompCompilePlan): { bpf: Buffer; skipped: string[] };
+  resolveSyscalls(names: string[], archs: number[]): number[][];
 }
+
+/** The kernel's limit on a classic BPF program (BPF_MAXINSNS). */
+const MAX_INSNS = 4096;
 
 export interface CompiledSeccomp {
   /** struct sock_filter[] in host byte order, 8 bytes per instruction. */
@@ -21,14 +26,25 @@ export interface CompiledSeccomp {
 }
 
 export function compileSeccomp(native: SeccompNative, seccomp: Seccomp, field = 'linux.seccomp'): CompiledSeccomp {
-  const { compile, loadFlags, needsListener, ruleSources } = translateSeccomp(seccomp, field);
+  const { compile, loadFlags, needsListener, ruleSources, enosysNames } = translateSeccomp(seccomp, field);
   let out: { bpf: Buffer; skipped: string[] };
   try {
     out = native.compileSeccomp(compile);
   } catch (err) {
     throw describeNativeError(err, field, ruleSources);
   }
-  return { bpf: out.bpf, flags: loadFlags, notify: needsListener, skipped: [...new Set(out.skipped)] };
+  let bpf = out.bpf;
+  if (enosysNames) {
+    // The native architecture is in every filter even when not listed.
+    const nativeArch = nativeArchToken();
+    const archs = [...new Set([...(nativeArch === undefined ? [] : [nativeArch]), ...compile.architectures])];
+    const stub = buildEnosysStub(maxSyscalls(archs, native.resolveSyscalls(enosysNames, archs)));
+    bpf = Buffer.concat([stub, bpf]);
+  }
+  if (bpf.length / 8 > MAX_INSNS) {
+    throw new Error(`${field}: the filter needs ${bpf.length / 8} BPF instructions, the kernel takes at most ${MAX_INSNS}`);
+  }
+  return { bpf, flags: loadFlags, notify: needsListener, skipped: [...new Set(out.skipped)] };
 }
 
 /** Names the config entry a rejected rule came from, when the addon says which rule it was. */

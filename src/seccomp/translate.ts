@@ -16,6 +16,7 @@ import {
   OPTIMIZE_BINARY_TREE,
   SPEC_FLAGS,
 } from './constants';
+import { needsEnosysStub } from './enosys';
 
 export interface SeccompArgPlan {
   index: number;
@@ -50,6 +51,12 @@ export interface SeccompTranslation {
   needsListener: boolean;
   /** For each compile.rules[i], the config entry it came from (for error messages). */
   ruleSources: string[];
+  /**
+   * When set, prefix the filter with the -ENOSYS stub (see enosys.ts) built
+   * from the highest-numbered of these names: every name the profile lists,
+   * whatever its action.
+   */
+  enosysNames?: string[];
 }
 
 /** A problem in linux.seccomp; `field` is the JSON path the message starts with. */
@@ -150,7 +157,11 @@ export function translateSeccomp(seccomp: Seccomp, field = 'linux.seccomp'): Sec
 
   const compile: SeccompCompilePlan = { defaultAction, architectures, rules };
   if (rules.length > BINARY_TREE_MIN_RULES) compile.optimize = OPTIMIZE_BINARY_TREE;
-  return { compile, loadFlags, needsListener, ruleSources };
+  const out: SeccompTranslation = { compile, loadFlags, needsListener, ruleSources };
+  if (needsEnosysStub(seccomp.defaultAction, seccomp.defaultErrnoRet)) {
+    out.enosysNames = [...new Set((seccomp.syscalls ?? []).flatMap((e) => e.names))];
+  }
+  return out;
 }
 
 /** The numeric action, with errnoRet in the low 16 bits for ERRNO and TRACE (default EPERM). */

@@ -4,9 +4,11 @@
  * array of struct sock_filter), then makes one syscall and reports it.
  *
  *   seccomp-load BPF_FILE FLAGS mkdir PATH MODE_OCTAL
+ *   seccomp-load BPF_FILE FLAGS syscall NR
  *   seccomp-load BPF_FILE FLAGS none
  *
- * Prints "load=<return value>" and, for mkdir, "mkdir=0" or "mkdir=-<errno>".
+ * Prints "load=<return value>" and, for mkdir, "mkdir=0" or "mkdir=-<errno>";
+ * for syscall (made with no arguments), "syscall=<return>" or "syscall=-<errno>".
  * A filter that kills ends the process with SIGSYS before the second line.
  */
 #define _GNU_SOURCE
@@ -26,7 +28,7 @@ static struct sock_filter prog_buf[BPF_MAXINSNS];
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: %s BPF_FILE FLAGS mkdir PATH MODE | none\n", argv[0]);
+    fprintf(stderr, "usage: %s BPF_FILE FLAGS mkdir PATH MODE | syscall NR | none\n", argv[0]);
     return 2;
   }
   int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
@@ -46,6 +48,8 @@ int main(int argc, char **argv) {
    * libc calls this program makes are subject to it. */
   int do_mkdir = strcmp(argv[3], "mkdir") == 0 && argc >= 6;
   mode_t mode = do_mkdir ? (mode_t)strtoul(argv[5], NULL, 8) : 0;
+  int do_syscall = strcmp(argv[3], "syscall") == 0 && argc >= 5;
+  long nr = do_syscall ? strtol(argv[4], NULL, 0) : 0;
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     perror("prctl(PR_SET_NO_NEW_PRIVS)");
@@ -63,6 +67,11 @@ int main(int argc, char **argv) {
   if (do_mkdir) {
     int r = mkdir(argv[4], mode);
     printf("mkdir=%d\n", r == 0 ? 0 : -errno);
+    fflush(stdout);
+  }
+  if (do_syscall) {
+    long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+    printf("syscall=%ld\n", r >= 0 ? r : (long)-errno);
     fflush(stdout);
   }
   return 0;

@@ -2,7 +2,7 @@
 // seccomp(2) call the init helper makes (test/helpers/seccomp-load.c, built
 // here with gcc) and does what the profile says.
 
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Seccomp } from '../../src/spec/types';
 import { ACTION_BASE, ARCH_TOKENS, LIBSECCOMP_VERSION, OPERATORS, SPEC_FLAGS } from '../../src/seccomp/constants';
 import { compileSeccomp, SeccompNative } from '../../src/seccomp/compile';
+import { translateSeccomp } from '../../src/seccomp/translate';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const CONFIGS = path.resolve(REPO, '../shared/configs');
@@ -38,6 +39,9 @@ function loadNative(): { native?: Native; reason?: string } {
   if (typeof mod.compileSeccomp !== 'function' || typeof mod.seccompInfo !== 'function') {
     return { reason: `${ADDON} has no compileSeccomp/seccompInfo (RegisterSeccomp not called in its Init)` };
   }
+  if (typeof mod.resolveSyscalls !== 'function') {
+    return { reason: `${ADDON} predates resolveSyscalls (rebuild with npm run build:addon)` };
+  }
   return { native: mod as Native };
 }
 
@@ -48,7 +52,7 @@ function tmpDir(): string {
   tmp ??= fs.mkdtempSync(path.join(os.tmpdir(), 'seccomp-test-'));
   return tmp;
 }
-process.on('exit', () => {
+after(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -72,6 +76,7 @@ function readConfig(name: string): Seccomp | undefined {
 interface RunResult {
   load?: number;
   mkdir?: number;
+  syscall?: number;
   signal: NodeJS.Signals | null;
   status: number | null;
   stdout: string;
@@ -79,16 +84,20 @@ interface RunResult {
 
 /** Compiles `seccomp`, loads it in a fresh helper process and has it mkdir `dir` with `mode`. */
 function runUnder(bin: string, seccomp: Seccomp, dir: string | null, mode = '755'): RunResult {
+  return runHelper(bin, seccomp, dir === null ? ['none'] : ['mkdir', dir, mode]);
+}
+
+function runHelper(bin: string, seccomp: Seccomp, op: string[]): RunResult {
   const compiled = compileSeccomp(native!, seccomp);
   const bpfFile = path.join(tmpDir(), `filter-${process.hrtime.bigint()}.bpf`);
   fs.writeFileSync(bpfFile, compiled.bpf);
-  const args = [bpfFile, String(compiled.flags), ...(dir === null ? ['none'] : ['mkdir', dir, mode])];
+  const args = [bpfFile, String(compiled.flags), ...op];
   const r = spawnSync(bin, args, { encoding: 'utf8' });
   const num = (key: string) => {
     const m = new RegExp(`^${key}=(-?\\d+)$`, 'm').exec(r.stdout);
     return m ? Number(m[1]) : undefined;
   };
-  return { load: num('load'), mkdir: num('mkdir'), signal: r.signal, status: r.status, stdout: r.stdout + r.stderr };
+  return { load: num('load'), mkdir: num('mkdir'), syscall: num('syscall'), signal: r.signal, status: r.status, stdout: r.stdout + r.stderr };
 }
 
 let dirCount = 0;
@@ -96,6 +105,7 @@ function freshPath(): string {
   return path.join(tmpDir(), `d${dirCount++}`);
 }
 
+const EPERM = 1;
 const EACCES = 13;
 const ENOSYS = 38;
 const MKDIRS = ['mkdir', 'mkdirat'];
@@ -165,6 +175,7 @@ test('a rule the addon rejects is reported against its config entry', () => {
         ruleIndex: 2,
       });
     },
+    resolveSyscalls: () => assert.fail('not reached'),
   };
   assert.throws(
     () =>
@@ -184,6 +195,7 @@ test('a rule the addon rejects is reported against its config entry', () => {
     compileSeccomp() {
       throw new Error('seccomp: export BPF: No space left on device');
     },
+    resolveSyscalls: () => assert.fail('not reached'),
   };
   assert.throws(() => compileSeccomp(plain, { defaultAction: 'SCMP_ACT_ALLOW' }), {
     message: 'linux.seccomp: compiling the filter failed: seccomp: export BPF: No space left on device',
@@ -302,20 +314,53 @@ test('load flags pass through: LOG, and NEW_LISTENER returns a listener fd', { s
   assert.ok((notify.load ?? -1) > 2, `expected a listener fd: ${notify.stdout}`);
 });
 
-test("podman's profile loads and leaves ordinary syscalls working", { skip: reason ?? loader().reason }, (t) => {
-  const seccomp = readConfig('podman-run-default.json');
-  if (!seccomp) {
-    t.skip(`podman-run-default.json not found in ${CONFIGS}`);
-    return;
+test('the podman and docker profiles load and leave ordinary syscalls working', { skip: reason ?? loader().reason }, (t) => {
+  for (const file of ['podman-run-default.json', 'docker-run-default.json']) {
+    const seccomp = readConfig(file);
+    if (!seccomp) {
+      t.diagnostic(`${file} not found in ${CONFIGS}`);
+      continue;
+    }
+    const dir = freshPath();
+    const r = runUnder(loader().bin!, seccomp, dir);
+    assert.equal(r.load, 0, `${file}: ${r.stdout}`);
+    assert.equal(r.mkdir, 0, `${file}: ${r.stdout}`);
+    assert.equal(fs.existsSync(dir), true);
+    // Both answer ENOSYS to a syscall from the future: podman by its default
+    // errno, docker (default EPERM) through the stub.
+    const future = runHelper(loader().bin!, seccomp, ['syscall', '1000']);
+    assert.equal(future.syscall, -ENOSYS, `${file}: ${future.stdout}`);
+    // kexec_load(2) (x86_64: 246) is refused by both.
+    if (process.arch === 'x64') {
+      const kexec = runHelper(loader().bin!, seccomp, ['syscall', '246']);
+      assert.equal(kexec.syscall, -EPERM, `${file}: ${kexec.stdout}`);
+    }
   }
-  const dir = freshPath();
-  const r = runUnder(loader().bin!, seccomp, dir);
-  assert.equal(r.load, 0, r.stdout);
-  assert.equal(r.mkdir, 0, r.stdout);
-  assert.equal(fs.existsSync(dir), true);
+});
+
+test('syscalls newer than the profile get ENOSYS, older unlisted ones the default errno', { skip: reason ?? loader().reason }, () => {
+  const bin = loader().bin!;
+  // x86_64 numbers: getppid is 110, pidfd_open 434; nothing is numbered 1000 (yet).
+  const profile: Seccomp = {
+    defaultAction: 'SCMP_ACT_ERRNO',
+    syscalls: [{ names: [...compileSeccompNames(), 'pidfd_open'], action: 'SCMP_ACT_ALLOW' }],
+  };
+  if (process.arch !== 'x64') return; // the numbers below are x86_64's
+  const above = runHelper(bin, profile, ['syscall', '1000']);
+  assert.equal(above.load, 0, above.stdout);
+  assert.equal(above.syscall, -ENOSYS, above.stdout);
+  const below = runHelper(bin, profile, ['syscall', '110']);
+  assert.equal(below.syscall, -EPERM, below.stdout);
+  // A KILL default gets the stub too, as in runc: a newer syscall is not fatal.
+  const kill = runHelper(bin, { ...profile, defaultAction: 'SCMP_ACT_KILL_PROCESS' }, ['syscall', '1000']);
+  assert.equal(kill.syscall, -ENOSYS, kill.stdout);
+  // With an allowing default no stub is added: the kernel itself answers ENOSYS.
+  const permissive: Seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] };
+  const direct = native!.compileSeccomp(translateSeccomp(permissive).compile).bpf;
+  assert.deepEqual(compileSeccomp(native!, permissive).bpf, direct);
 });
 
 /** Enough for the helper's libc to report and exit under a default-deny profile. */
 function compileSeccompNames(): string[] {
-  return ['read', 'write', 'close', 'exit', 'exit_group', 'fstat', 'newfstatat', 'brk', 'mmap', 'munmap', 'rt_sigreturn'];
+  return ['read', 'write', 'close', 'exit', 'exit_group', 'fstat', 'newfstatat', 'brk', 'mmap', 'munmap', 'rt_sigreturn', 'getrandom'];
 }
