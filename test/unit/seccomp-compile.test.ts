@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Seccomp } from '../../src/spec/types';
 import { ACTION_BASE, ARCH_TOKENS, LIBSECCOMP_VERSION, OPERATORS, SPEC_FLAGS } from '../../src/seccomp/constants';
 import { compileSeccomp, SeccompNative } from '../../src/seccomp/compile';
+import { seccompFeatures, SeccompInfo } from '../../src/seccomp/features';
 import { translateSeccomp } from '../../src/seccomp/translate';
 
 const REPO = path.resolve(__dirname, '../../../..');
@@ -20,16 +21,6 @@ const CONFIGS = path.resolve(REPO, '../shared/configs');
 const ADDON = process.env.RUNTIME_NATIVE ?? path.join(REPO, 'build/Release/runtime_native.node');
 const LOADER_SRC = path.join(REPO, 'test/helpers/seccomp-load.c');
 
-interface SeccompInfo {
-  version: string;
-  apiLevel: number;
-  nativeArch: string | null;
-  actions: string[];
-  operators: string[];
-  archs: string[];
-  supportedFlags: string[];
-  tokens: Record<string, number>;
-}
 type Native = SeccompNative & { seccompInfo(): SeccompInfo };
 
 function loadNative(): { native?: Native; reason?: string } {
@@ -128,6 +119,12 @@ test('seccompInfo reports libseccomp 2.5.4 and matches the TypeScript tables', {
   // Every kernel this runtime supports knows LOG and SPEC_ALLOW (4.14+/4.17+).
   assert.ok(info.supportedFlags.includes('SECCOMP_FILTER_FLAG_LOG'));
   assert.ok(info.supportedFlags.includes('SECCOMP_FILTER_FLAG_SPEC_ALLOW'));
+
+  const features = seccompFeatures(info);
+  assert.equal(features.actions?.length, 9);
+  assert.equal(features.operators?.length, 7);
+  assert.equal(features.archs?.length, 19);
+  assert.ok(features.supportedFlags?.includes('SECCOMP_FILTER_FLAG_TSYNC'));
 });
 
 test('podman and docker profiles compile to whole BPF programs', { skip: reason }, (t) => {
