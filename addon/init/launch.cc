@@ -1,0 +1,70 @@
+#include "launch.h"
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "channel.h"
+
+namespace {
+
+bool executable(const std::string &path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+}
+
+}  // namespace
+
+std::string lookupExecutable(const Json &process) {
+  const Json &args = process["args"];
+  if (args.size() == 0) fail("lookup executable", "process.args", EINVAL, "no program to run");
+  std::string name = args.arr[0].asString();
+  if (name.find('/') != std::string::npos) {
+    if (!executable(name)) fail("lookup executable", "process.args[0]", errno ? errno : EACCES, name);
+    return name;
+  }
+  std::string pathVar = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  const Json &env = process["env"];
+  for (size_t i = 0; i < env.size(); i++)
+    if (env[i].asString().compare(0, 5, "PATH=") == 0) pathVar = env[i].asString().substr(5);
+  size_t start = 0;
+  while (start <= pathVar.size()) {
+    size_t end = pathVar.find(':', start);
+    if (end == std::string::npos) end = pathVar.size();
+    std::string dir = pathVar.substr(start, end - start);
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + name;
+    if (executable(candidate)) return candidate;
+    start = end + 1;
+  }
+  fail("lookup executable", "process.args[0]", ENOENT, name + " not found in PATH " + pathVar);
+}
+
+void execProcess(const Json &process, const std::string &path, int preserveFds) {
+  // Everything past stdio and the preserved fds is closed by the exec (CVE-2024-21626).
+  syscall(SYS_close_range, 3 + preserveFds, ~0U, CLOSE_RANGE_CLOEXEC);
+  for (int fd = 0; fd < 3; fd++) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  }
+  // An ignored signal survives exec; the container's program must start with defaults.
+  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  std::vector<std::string> args = process["args"].asStrings();
+  std::vector<std::string> env = process["env"].asStrings();
+  std::vector<char *> argv, envp;
+  for (auto &a : args) argv.push_back(&a[0]);
+  argv.push_back(nullptr);
+  for (auto &e : env) envp.push_back(&e[0]);
+  envp.push_back(nullptr);
+  execve(path.c_str(), argv.data(), envp.data());
+  fail("exec", "process.args[0]", errno, path);
+}

@@ -1,0 +1,146 @@
+// runtime-init: the single-threaded helper the runtime spawns for `create` and `exec`.
+// Node is multi-threaded, so a process cloned from it may only make raw syscalls; this
+// program instead receives the launch plan over its sync socket and performs it with
+// ordinary code, the way `runc init` does. It decides nothing: TypeScript built the plan.
+//
+// Usage: runtime-init <sync-fd>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "console.h"
+#include "credentials.h"
+#include "hooks.h"
+#include "launch.h"
+#include "namespaces.h"
+#include "rootfs.h"
+
+namespace {
+
+void setNames(const Json &plan) {
+  if (plan.has("hostname")) {
+    const std::string h = plan["hostname"].asString();
+    if (sethostname(h.data(), h.size()) != 0) fail("sethostname", "hostname", errno, h);
+  }
+  if (plan.has("domainname")) {
+    const std::string d = plan["domainname"].asString();
+    if (setdomainname(d.data(), d.size()) != 0) fail("setdomainname", "domainname", errno, d);
+  }
+}
+
+// The container side, after the clone: runs in the new namespaces.
+[[noreturn]] void containerSide(const Json &plan) {
+  bool isInit = plan["mode"].asString() == "init";
+  const Json &process = plan["process"];
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  // Wait until the runtime wrote our id maps and placed us in the cgroups.
+  Json go = receiveMessage();
+  if (plan["newUserNamespace"].asBool()) {
+    if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) fail("become root in user namespace", "linux.uidMappings", errno);
+  }
+  if (plan["unshareCgroup"].asBool() && unshare(CLONE_NEWCGROUP) != 0) fail("unshare cgroup namespace", "linux.namespaces", errno);
+  if (plan["setsid"].asBool() && setsid() < 0) fail("setsid", "process", errno);
+  writeOomScoreAdj(process["oomScoreAdj"]);
+  setNames(plan);
+
+  const Json &console = plan["console"];
+  if (isInit) {
+    const Json &rootfs = plan["rootfs"];
+    connectConsoleSocket(console);
+    prepareRootfs(rootfs);
+    mountAll(rootfs, plan["mounts"]);
+    createDevices(rootfs, plan["devices"], plan["symlinks"]);
+    int fifo = -1;
+    if (plan.has("fifo")) {
+      // The fifo's host path is gone after pivot_root; keep a handle to reopen it later.
+      fifo = open(plan["fifo"].asString().c_str(), O_PATH | O_CLOEXEC);
+      if (fifo < 0) fail("open exec fifo", "", errno, plan["fifo"].asString());
+    }
+    sendMessage("{\"type\":\"mounted\"}");
+    Json hooksGo = receiveMessage();
+    runHooks(plan["hooks"]["createContainer"], "createContainer", hooksGo["state"].asString());
+    enterRootfs(rootfs);
+    if (!console.isNull()) setupConsole(console, true);
+    finishRootfs(plan);
+    umask(0022);
+    applyRlimits(process["rlimits"]);
+    const Json &seccomp = plan["seccomp"];
+    bool nnp = process["noNewPrivileges"].asBool();
+    if (!seccomp.isNull() && !nnp) loadSeccomp(seccomp);
+    dropBounding(process["capabilities"]);
+    switchUser(process);
+    applyCapabilities(process["capabilities"]);
+    if (nnp) setNoNewPrivileges();
+    if (process.has("umask")) umask((mode_t)process["umask"].asInt());
+    std::string cwd = process["cwd"].asString();
+    if (chdir(cwd.c_str()) != 0) fail("chdir", "process.cwd", errno, cwd);
+    std::string exe = lookupExecutable(process);
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    sendMessage("{\"type\":\"ready\"}");
+    close(channelFd());
+    channelInit(-1);
+    // Blocks until `start` opens the fifo for reading.
+    int w = open(("/proc/self/fd/" + std::to_string(fifo)).c_str(), O_WRONLY | O_CLOEXEC);
+    if (w < 0) _exit(1);
+    close(fifo);
+    if (write(w, "0", 1) != 1) _exit(1);
+    // From here failures reach `start` through the fifo; the exec closes it on success.
+    channelInit(w);
+    runHooks(plan["hooks"]["startContainer"], "startContainer", hooksGo["startState"].asString());
+    if (!seccomp.isNull() && nnp) loadSeccomp(seccomp);
+    execProcess(process, exe, (int)plan["preserveFds"].asInt());
+  }
+
+  // exec: join an existing container; the mount namespace join already set root and cwd.
+  if (!console.isNull()) {
+    connectConsoleSocket(console);
+    setupConsole(console, false);
+  }
+  umask(0022);
+  applyRlimits(process["rlimits"]);
+  const Json &seccomp = plan["seccomp"];
+  bool nnp = process["noNewPrivileges"].asBool();
+  if (!seccomp.isNull() && !nnp) loadSeccomp(seccomp);
+  dropBounding(process["capabilities"]);
+  switchUser(process);
+  applyCapabilities(process["capabilities"]);
+  if (nnp) setNoNewPrivileges();
+  if (process.has("umask")) umask((mode_t)process["umask"].asInt());
+  std::string cwd = process["cwd"].asString();
+  if (chdir(cwd.c_str()) != 0) fail("chdir", "process.cwd", errno, cwd);
+  std::string exe = lookupExecutable(process);
+  if (!seccomp.isNull() && nnp) loadSeccomp(seccomp);
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  // Success is the channel closing on exec (it is close-on-exec).
+  execProcess(process, exe, (int)plan["preserveFds"].asInt());
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    static const char usage[] = "runtime-init: started by the runtime, not by hand\n";
+    if (write(2, usage, sizeof usage - 1) < 0) return 2;
+    return 2;
+  }
+  int sync = atoi(argv[1]);
+  fcntl(sync, F_SETFD, FD_CLOEXEC);
+  channelInit(sync);
+  // Nothing of ours must be reachable through /proc/PID/exe from the container (CVE-2019-5736).
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  umask(0);
+  Json plan = receiveMessage();
+  joinNamespaces(plan["join"]);
+  if (plan["newTimeNamespace"].asBool()) prepareTimeNamespace(plan["timeOffsets"].asString());
+  pid_t pid = cloneChild((unsigned long)plan["cloneFlags"].asInt());
+  if (pid == 0) containerSide(plan);
+  sendMessage("{\"type\":\"pid\",\"pid\":" + std::to_string(pid) + "}");
+  return 0;
+}

@@ -1,0 +1,230 @@
+// The Node-API addon: the few syscalls Node itself does not offer. Everything here is
+// mechanism; the TypeScript side decides when and why (src/native.ts wraps each call).
+#include <napi.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "seccomp.h"
+
+extern char **environ;
+
+namespace {
+
+Napi::Value ThrowErrno(Napi::Env env, const char *what, int err) {
+  Napi::Error e = Napi::Error::New(env, std::string(what) + ": " + strerror(err));
+  e.Set("errno", Napi::Number::New(env, err));
+  e.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// spawnInit(helperPath, fds): starts the init helper with fds[i] as its fd i (-1: leave
+// closed) and one end of a new socketpair as fd fds.length, named in argv[1].
+// posix_spawn (vfork-based) is safe from Node's multi-threaded process; it also resets
+// every signal to its default and clears the mask before the helper runs.
+Napi::Value SpawnInit(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  Napi::Array fdArray = info[1].As<Napi::Array>();
+  std::vector<int> fds;
+  for (uint32_t i = 0; i < fdArray.Length(); i++) fds.push_back(fdArray.Get(i).As<Napi::Number>().Int32Value());
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return ThrowErrno(env, "socketpair", errno);
+  int syncTarget = (int)fds.size();
+  fds.push_back(sv[1]);
+
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  // Two phases, so that a source fd that is also some other target is not clobbered.
+  const int base = 1000;
+  for (size_t i = 0; i < fds.size(); i++)
+    if (fds[i] >= 0) posix_spawn_file_actions_adddup2(&fa, fds[i], base + (int)i);
+  for (size_t i = 0; i < fds.size(); i++) {
+    if (fds[i] >= 0) posix_spawn_file_actions_adddup2(&fa, base + (int)i, (int)i);
+    else posix_spawn_file_actions_addclose(&fa, (int)i);
+  }
+  posix_spawn_file_actions_addclosefrom_np(&fa, base);
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+  std::string fdArg = std::to_string(syncTarget);
+  char *argv[] = {(char *)path.c_str(), (char *)fdArg.c_str(), nullptr};
+  char *envp[] = {nullptr};
+  pid_t pid;
+  int rc = posix_spawn(&pid, path.c_str(), &fa, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  close(sv[1]);
+  if (rc != 0) {
+    close(sv[0]);
+    return ThrowErrno(env, ("spawn " + path).c_str(), rc);
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("pid", Napi::Number::New(env, pid));
+  out.Set("sync", Napi::Number::New(env, sv[0]));
+  return out;
+}
+
+Napi::Object StatusObject(Napi::Env env, int status) {
+  Napi::Object out = Napi::Object::New(env);
+  if (WIFEXITED(status)) {
+    out.Set("code", Napi::Number::New(env, WEXITSTATUS(status)));
+  } else if (WIFSIGNALED(status)) {
+    out.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
+  }
+  return out;
+}
+
+// waitPid(pid): blocks until the given child exits; used for the short-lived helper.
+Napi::Value WaitPid(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  int status = 0;
+  pid_t r;
+  do r = waitpid(pid, &status, __WALL); while (r < 0 && errno == EINTR);
+  if (r < 0) return ThrowErrno(env, "waitpid", errno);
+  return StatusObject(env, status);
+}
+
+// waitExit(pid): a promise of the child's exit, waited for on a worker thread so the event
+// loop stays free to forward signals. Only this pid is reaped: libuv's own children are
+// left to libuv.
+class ExitWaiter : public Napi::AsyncWorker {
+ public:
+  ExitWaiter(Napi::Env env, pid_t pid) : Napi::AsyncWorker(env), pid_(pid), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override {
+    pid_t r;
+    do r = waitpid(pid_, &status_, __WALL); while (r < 0 && errno == EINTR);
+    err_ = r < 0 ? errno : 0;
+  }
+  void OnOK() override {
+    if (err_) {
+      Napi::Error e = Napi::Error::New(Env(), std::string("waitpid: ") + strerror(err_));
+      e.Set("errno", Napi::Number::New(Env(), err_));
+      deferred_.Reject(e.Value());
+    } else {
+      deferred_.Resolve(StatusObject(Env(), status_));
+    }
+  }
+
+ private:
+  pid_t pid_;
+  int status_ = 0;
+  int err_ = 0;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value WaitExit(const Napi::CallbackInfo &info) {
+  auto *w = new ExitWaiter(info.Env(), info[0].As<Napi::Number>().Int32Value());
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+// flock(fd, exclusive, wait): returns false when `wait` is false and the lock is held.
+Napi::Value Flock(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  int op = info[1].As<Napi::Boolean>().Value() ? LOCK_EX : LOCK_SH;
+  if (!info[2].As<Napi::Boolean>().Value()) op |= LOCK_NB;
+  int rc;
+  do rc = flock(fd, op); while (rc < 0 && errno == EINTR);
+  if (rc < 0 && errno == EWOULDBLOCK) return Napi::Boolean::New(env, false);
+  if (rc < 0) return ThrowErrno(env, "flock", errno);
+  return Napi::Boolean::New(env, true);
+}
+
+Napi::Value Mkfifo(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  if (mkfifo(path.c_str(), info[1].As<Napi::Number>().Uint32Value()) != 0) return ThrowErrno(env, "mkfifo", errno);
+  return env.Undefined();
+}
+
+// pidfdOpen(pid): -1 when the process is gone.
+Napi::Value PidfdOpen(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int fd = (int)syscall(SYS_pidfd_open, info[0].As<Napi::Number>().Int32Value(), 0);
+  if (fd < 0 && errno == ESRCH) return Napi::Number::New(env, -1);
+  if (fd < 0) return ThrowErrno(env, "pidfd_open", errno);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return Napi::Number::New(env, fd);
+}
+
+// pidfdSignal(pidfd, sig): 0, or the errno (ESRCH when the process has exited).
+Napi::Value PidfdSignal(const Napi::CallbackInfo &info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  int sig = info[1].As<Napi::Number>().Int32Value();
+  long rc = syscall(SYS_pidfd_send_signal, fd, sig, nullptr, 0);
+  return Napi::Number::New(info.Env(), rc < 0 ? errno : 0);
+}
+
+// recvFd(sock): receives one fd sent with SCM_RIGHTS.
+Napi::Value RecvFd(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int sock = info[0].As<Napi::Number>().Int32Value();
+  char buf[256];
+  struct iovec iov = {buf, sizeof buf};
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t r;
+  do r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (r < 0 && errno == EINTR);
+  if (r < 0) return ThrowErrno(env, "recvmsg", errno);
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  if (!c || c->cmsg_type != SCM_RIGHTS) return ThrowErrno(env, "recvmsg", EBADMSG);
+  int fd;
+  memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return Napi::Number::New(env, fd);
+}
+
+Napi::Value SetWinsize(const Napi::CallbackInfo &info) {
+  struct winsize ws = {};
+  ws.ws_row = (unsigned short)info[1].As<Napi::Number>().Uint32Value();
+  ws.ws_col = (unsigned short)info[2].As<Napi::Number>().Uint32Value();
+  ioctl(info[0].As<Napi::Number>().Int32Value(), TIOCSWINSZ, &ws);
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
+  exports.Set("waitPid", Napi::Function::New(env, WaitPid));
+  exports.Set("waitExit", Napi::Function::New(env, WaitExit));
+  exports.Set("flock", Napi::Function::New(env, Flock));
+  exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
+  exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
+  exports.Set("pidfdSignal", Napi::Function::New(env, PidfdSignal));
+  exports.Set("recvFd", Napi::Function::New(env, RecvFd));
+  exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
+  RegisterSeccomp(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(runtime_native, Init)

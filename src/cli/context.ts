@@ -1,0 +1,21 @@
+// What every command gets from the global flags.
+import { StateStore } from '../state/store';
+
+export interface GlobalOptions {
+  root: string;
+  log?: string;
+  logFormat?: string;
+  debug?: boolean;
+  systemdCgroup?: boolean;
+  rootless?: string;
+}
+
+export function storeOf(g: GlobalOptions): StateStore {
+  return new StateStore(g.root);
+}
+
+/** The name we answer to: `runc` when installed under that name (tools parse it). */
+export function programName(): string {
+  const base = (process.argv[1] ?? '').split('/').pop() ?? '';
+  return base === 'runc' ? 'runc' : 'runtime';
+}

@@ -1,0 +1,150 @@
+// `create`: everything up to the point where the container's program would run. The init
+// helper performs the plan; this file decides the order and undoes it all on failure.
+import * as path from 'path';
+
+import { HookError, runHooks } from '../hooks/run';
+import { initHelperPath, native } from '../native';
+import { buildInitPlan, rootfsPath } from '../plan/build';
+import { readHostCaps } from '../plan/capabilities';
+import { compileSeccomp } from '../seccomp/compile';
+import { loadSpec } from '../spec/load';
+import type { Spec, Status } from '../spec/types';
+import type { ContainerRecord } from '../state/record';
+import { stateJson } from '../state/status';
+import { StateStore, type ContainerDir } from '../state/store';
+import { RuntimeError } from '../util/errors';
+import { writeFileAtomic } from '../util/fsx';
+import { log } from '../util/log';
+import { readProcStat } from '../util/proc';
+import type { SavedCgroups } from '../cgroups/manager';
+import { managerForNew } from './cgroups';
+import { Channel, describeInitError } from './channel';
+import { destroyContainer } from './destroy';
+import { writeIdMaps } from './idmap';
+
+export interface CreateOptions {
+  root: string;
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot?: boolean;
+  preserveFds?: number;
+  /** `run` in the foreground with a terminal: the pty master comes back to us. */
+  takeConsole?: boolean;
+}
+
+export interface Created {
+  rec: ContainerRecord;
+  dir: ContainerDir;
+  consoleMaster?: number;
+}
+
+function hierarchies(saved: SavedCgroups): { name: string; hostPath: string }[] {
+  const out = saved.hierarchies.map((h) => ({ name: h.name, hostPath: h.dir }));
+  if (saved.unified && saved.driver === 'v1') out.push({ name: 'unified', hostPath: saved.unified.dir });
+  return out;
+}
+
+export function createContainer(opts: CreateOptions): Created {
+  const bundle = path.resolve(opts.bundle);
+  const spec: Spec = loadSpec(bundle);
+  const store = new StateStore(opts.root);
+  const dir = store.claim(opts.id);
+  const rec: ContainerRecord = {
+    id: opts.id,
+    bundle,
+    rootfs: spec.root?.path ? path.resolve(bundle, spec.root.path) : '',
+    created: new Date().toISOString(),
+    owner: '',
+    creating: true,
+    spec,
+  };
+  let sync: Channel | undefined;
+  let helperPid = 0;
+  try {
+    rootfsPath(spec, bundle);
+    const cg = managerForNew(opts.id, spec.linux?.cgroupsPath);
+    rec.cgroups = cg.toState();
+    // Written before anything exists, so an interrupted create can always be deleted.
+    dir.write(rec);
+    cg.create();
+    rec.cgroups = cg.toState();
+    dir.write(rec);
+    for (const w of cg.apply(spec.linux?.resources)) log.warn(w);
+
+    native().mkfifo(dir.fifo, 0o622);
+    const seccomp = spec.linux?.seccomp ? compileSeccomp(native(), spec.linux.seccomp) : null;
+    if (seccomp?.skipped.length) log.debug(`linux.seccomp: syscalls unknown to libseccomp, skipped: ${seccomp.skipped.join(', ')}`);
+    const plan = buildInitPlan(spec, {
+      bundle,
+      fifo: dir.fifo,
+      consoleSocket: opts.takeConsole ? '' : opts.consoleSocket,
+      noPivot: opts.noPivot,
+      preserveFds: opts.preserveFds,
+      host: readHostCaps(),
+      cgroupHierarchies: hierarchies(cg.toState()),
+      cgroupV2: cg.toState().driver === 'v2',
+      seccomp: seccomp ? { bpf: seccomp.bpf.toString('base64'), flags: seccomp.flags } : null,
+      warn: (m) => log.warn(m),
+    });
+
+    const fds = [0, 1, 2];
+    for (let i = 0; i < (opts.preserveFds ?? 0); i++) fds.push(3 + i);
+    const spawned = native().spawnInit(initHelperPath(), fds);
+    helperPid = spawned.pid;
+    sync = new Channel(spawned.sync);
+    sync.send(plan);
+    const first = sync.receive();
+    native().waitPid(helperPid);
+    helperPid = 0;
+    if (!first) throw new RuntimeError('container init helper exited before creating the container');
+    if (first.type === 'error') throw new RuntimeError(describeInitError(first));
+    rec.pid = first.pid as number;
+    rec.initStartTime = readProcStat(rec.pid)?.startTime;
+    dir.write(rec);
+
+    if (plan.newUserNamespace) writeIdMaps(rec.pid, spec.linux?.uidMappings, spec.linux?.gidMappings);
+    cg.join(rec.pid);
+    sync.send({ type: 'go' });
+
+    let consoleMaster: number | undefined;
+    const hookState = (status: Status) => stateJson(rec, status);
+    for (;;) {
+      const msg = sync.receive();
+      if (!msg) throw new RuntimeError('container init exited during create');
+      if (msg.type === 'error') throw new RuntimeError(describeInitError(msg));
+      if (msg.type === 'hook-output') log.info(`${msg.hook}: ${msg.output}`);
+      else if (msg.type === 'console') consoleMaster = native().recvFd(sync.fd);
+      else if (msg.type === 'mounted') {
+        runHooks('prestart', spec.hooks?.prestart, hookState('creating'));
+        runHooks('createRuntime', spec.hooks?.createRuntime, hookState('creating'));
+        sync.send({ type: 'go', state: JSON.stringify(hookState('creating')), startState: JSON.stringify(hookState('created')) });
+      } else if (msg.type === 'ready') break;
+    }
+    sync.close();
+    sync = undefined;
+    rec.creating = false;
+    dir.write(rec);
+    if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(rec.pid), 0o644);
+    return { rec, dir, consoleMaster };
+  } catch (e) {
+    sync?.close();
+    if (helperPid) native().waitPid(helperPid);
+    // Reaps our child when it is one (run); otherwise destroy polls until it is gone.
+    destroyContainer(rec, dir, e instanceof HookError || (e instanceof RuntimeError && /^hooks\./.test(e.message)));
+    if (rec.pid) reapIfChild(rec.pid);
+    if (e instanceof HookError) throw new RuntimeError(e.message);
+    throw e;
+  }
+}
+
+function reapIfChild(pid: number): void {
+  try {
+    const st = readProcStat(pid);
+    if (st && st.ppid === process.pid) native().waitPid(pid);
+  } catch {
+    // not ours, or already reaped
+  }
+}
+

@@ -1,0 +1,52 @@
+// Undoing create (lifecycle step 12) and running poststop (step 13): used by delete and by
+// every failed create, so nothing is left behind either way.
+import { runHooks } from '../hooks/run';
+import type { ContainerRecord } from '../state/record';
+import { stateJson } from '../state/status';
+import type { ContainerDir } from '../state/store';
+import { log } from '../util/log';
+import { managerOf } from './cgroups';
+import { signalInit, waitGone } from './signal';
+
+const SIGKILL = 9;
+
+export function killAndWait(rec: ContainerRecord): void {
+  const cg = managerOf(rec);
+  if (rec.pid && signalInit(rec, SIGKILL)) {
+    if (!waitGone(rec.pid, rec.initStartTime, 10000)) log.warn(`container ${rec.id}: init ${rec.pid} did not exit after SIGKILL`);
+  }
+  // Without its own pid namespace the init's death leaves the rest running: kill them all.
+  if (cg) {
+    try {
+      if (cg.pids().length > 0) cg.kill(SIGKILL);
+    } catch (e) {
+      log.warn(`container ${rec.id}: killing remaining processes: ${(e as Error).message}`);
+    }
+  }
+}
+
+export function destroyContainer(rec: ContainerRecord | null, dir: ContainerDir, runPoststop: boolean): void {
+  if (rec) {
+    killAndWait(rec);
+    const cg = managerOf(rec);
+    if (cg) {
+      try {
+        cg.destroy();
+      } catch (e) {
+        log.warn(`container ${rec.id}: removing cgroups: ${(e as Error).message}`);
+      }
+    }
+  }
+  dir.remove();
+  if (rec && runPoststop && rec.spec.hooks?.poststop?.length) {
+    const state = stateJson(rec, 'stopped');
+    for (const [i, hook] of rec.spec.hooks.poststop.entries()) {
+      try {
+        runHooks('poststop', [hook], state);
+      } catch (e) {
+        // The spec makes a failed poststop hook a warning; the rest still run.
+        log.warn((e as Error).message.replace('hooks.poststop[0]', `hooks.poststop[${i}]`));
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// `start`: release the init blocked on the exec fifo, see it exec, then poststart.
+import * as fs from 'fs';
+
+import { HookError, runHooks } from '../hooks/run';
+import type { ContainerRecord } from '../state/record';
+import { deriveStatus, stateJson } from '../state/status';
+import type { ContainerDir } from '../state/store';
+import { RuntimeError } from '../util/errors';
+import { isAlive } from '../util/proc';
+import { destroyContainer } from './destroy';
+import { describeInitError, type InitMessage } from './channel';
+import { managerOf } from './cgroups';
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function sleepMs(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/** Reads frames (addon/init/channel.h) written to the fifo after the start byte. */
+function parseFrames(buf: Buffer): InitMessage[] {
+  const out: InitMessage[] = [];
+  let off = 0;
+  while (off + 4 <= buf.length) {
+    const n = buf.readUInt32LE(off);
+    if (off + 4 + n > buf.length) break;
+    out.push(JSON.parse(buf.subarray(off + 4, off + 4 + n).toString('utf8')) as InitMessage);
+    off += 4 + n;
+  }
+  return out;
+}
+
+export function frozenCheck(rec: ContainerRecord): () => boolean {
+  return () => {
+    try {
+      return managerOf(rec)?.state() === 'frozen';
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** Called with the container's lock held and its status `created`. */
+export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {
+  const status = deriveStatus(rec, dir.dir, frozenCheck(rec));
+  if (status !== 'created') throw new RuntimeError(`cannot start a container that is ${status}: ${rec.id}`);
+  // Non-blocking open never waits for a writer; it releases the init's blocked open.
+  const probe = fs.openSync(dir.fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  let started = false;
+  const one = Buffer.alloc(1);
+  try {
+    const deadline = Date.now() + 10000;
+    while (!started) {
+      let n = 0;
+      try {
+        n = fs.readSync(probe, one, 0, 1, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      }
+      if (n === 1) started = true;
+      else if (!isAlive(rec.pid!, rec.initStartTime)) break;
+      else if (Date.now() > deadline) throw new RuntimeError(`start ${rec.id}: the container's init did not respond`);
+      else sleepMs(1);
+    }
+    if (!started) {
+      throw new RuntimeError(`cannot start container ${rec.id}: its init process has exited`);
+    }
+    fs.unlinkSync(dir.fifo);
+    // EOF comes exactly when the init execs (its end of the fifo is close-on-exec) or dies.
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(65536);
+    let delay = 0.2;
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(probe, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        sleepMs(delay);
+        delay = Math.min(delay * 2, 5);
+        continue;
+      }
+      if (n <= 0) break;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    const errors = parseFrames(Buffer.concat(chunks)).filter((m) => m.type === 'error');
+    if (errors.length > 0) {
+      const message = describeInitError(errors[0]);
+      destroyContainer(rec, dir, true);
+      throw new RuntimeError(message);
+    }
+  } finally {
+    fs.closeSync(probe);
+  }
+  try {
+    runHooks('poststart', rec.spec.hooks?.poststart, stateJson(rec, 'running'));
+  } catch (e) {
+    if (!(e instanceof HookError)) throw e;
+    destroyContainer(rec, dir, true);
+    throw new RuntimeError(e.message);
+  }
+}

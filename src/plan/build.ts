@@ -1,0 +1,99 @@
+// Spec + command options -> the launch plan for `create`. Pure: every fact about the host
+// it needs comes in through `host`, so it is unit-tested without root.
+import * as path from 'path';
+
+import type { Hook, Spec } from '../spec/types';
+import { RuntimeError } from '../util/errors';
+import type { HostCaps } from './capabilities';
+import { deviceSteps, devSymlinks } from './devices';
+import { cgroupV1MountSteps, mountStep, PROPAGATION } from './mounts';
+import { planNamespaces, timeOffsetsText } from './namespaces';
+import { processPlan } from './process';
+import type { HookStep, LaunchPlan, MountStep } from './types';
+
+export interface InitOptions {
+  bundle: string;
+  fifo: string;
+  consoleSocket?: string;
+  noPivot?: boolean;
+  preserveFds?: number;
+  host: HostCaps;
+  /** Where the container's cgroup lives in each v1 hierarchy, for `type: cgroup` mounts. */
+  cgroupHierarchies: { name: string; hostPath: string }[];
+  cgroupV2: boolean;
+  seccomp: { bpf: string; flags: number } | null;
+  warn: (msg: string) => void;
+}
+
+export function hookSteps(hooks: Hook[] | undefined): HookStep[] {
+  return (hooks ?? []).map((h) => ({ path: h.path, args: h.args ?? [h.path], env: h.env ?? [], timeout: h.timeout }));
+}
+
+export function rootfsPath(spec: Spec, bundle: string): string {
+  if (!spec.root?.path) throw new RuntimeError('config.json: root.path: required to create a container');
+  return path.resolve(bundle, spec.root.path);
+}
+
+export function buildInitPlan(spec: Spec, opts: InitOptions): LaunchPlan {
+  const proc = spec.process;
+  if (!proc) throw new RuntimeError('config.json: process: required to create a container (the spec needs it for start)');
+  const linux = spec.linux ?? {};
+  const ns = planNamespaces(linux.namespaces);
+  if (!ns.has('mount')) throw new RuntimeError('config.json: linux.namespaces: a mount namespace is required to set up the root filesystem');
+  if (spec.hostname !== undefined && spec.hostname !== '' && !ns.has('uts'))
+    throw new RuntimeError('config.json: hostname: setting a hostname needs a uts namespace in linux.namespaces');
+  if (spec.domainname !== undefined && spec.domainname !== '' && !ns.has('uts'))
+    throw new RuntimeError('config.json: domainname: setting a domainname needs a uts namespace in linux.namespaces');
+  if (proc.terminal && !opts.consoleSocket && opts.consoleSocket !== '')
+    throw new RuntimeError('process.terminal is true: --console-socket is required (or use run in the foreground)');
+  if (!proc.terminal && opts.consoleSocket) throw new RuntimeError('--console-socket given but process.terminal is false in config.json');
+
+  let propagation = PROPAGATION.rslave;
+  let propagationAfterPivot = false;
+  if (linux.rootfsPropagation) {
+    propagation = PROPAGATION[linux.rootfsPropagation];
+    if (propagation === undefined)
+      throw new RuntimeError(`config.json: linux.rootfsPropagation: unknown value ${linux.rootfsPropagation} (shared, slave, private, unbindable, or their r- forms)`);
+    propagationAfterPivot = true;
+  }
+
+  const mounts: MountStep[] = [];
+  (spec.mounts ?? []).forEach((m, i) => {
+    if (m.type === 'cgroup' && !opts.cgroupV2) mounts.push(...cgroupV1MountSteps(m, i, opts.cgroupHierarchies));
+    else mounts.push(mountStep(m, i, opts.bundle, opts.warn));
+  });
+  // /dev bound in from elsewhere already has its nodes; runc creates devices only on its own /dev.
+  const devBound = mounts.some((m) => m.destination === '/dev' && m.bind);
+
+  return {
+    mode: 'init',
+    join: ns.join,
+    cloneFlags: ns.cloneFlags,
+    newUserNamespace: ns.newUserNamespace,
+    unshareCgroup: ns.unshareCgroup,
+    newTimeNamespace: ns.newTimeNamespace,
+    timeOffsets: timeOffsetsText(linux.timeOffsets),
+    setsid: true,
+    hostname: spec.hostname,
+    domainname: spec.domainname,
+    rootfs: {
+      path: rootfsPath(spec, opts.bundle),
+      readonly: !!spec.root?.readonly,
+      propagation,
+      propagationAfterPivot,
+      noPivot: !!opts.noPivot,
+    },
+    mounts,
+    devices: devBound ? [] : deviceSteps(linux.devices, true),
+    symlinks: devBound ? [] : devSymlinks(linux.devices),
+    maskedPaths: linux.maskedPaths ?? [],
+    readonlyPaths: linux.readonlyPaths ?? [],
+    sysctl: Object.entries(linux.sysctl ?? {}).map(([key, value]) => ({ key, value })),
+    console: proc.terminal ? { socket: opts.consoleSocket || undefined, width: proc.consoleSize?.width, height: proc.consoleSize?.height } : null,
+    fifo: opts.fifo,
+    process: processPlan(proc, opts.host, opts.warn),
+    seccomp: opts.seccomp,
+    hooks: { createContainer: hookSteps(spec.hooks?.createContainer), startContainer: hookSteps(spec.hooks?.startContainer) },
+    preserveFds: opts.preserveFds ?? 0,
+  };
+}

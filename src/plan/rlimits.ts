@@ -1,0 +1,31 @@
+// rlimit names -> resource numbers; values travel as decimal strings (they are 64-bit).
+import type { Rlimit } from '../spec/types';
+import { RuntimeError } from '../util/errors';
+import type { RlimitStep } from './types';
+
+export const RLIMITS: Record<string, number> = {
+  RLIMIT_CPU: 0,
+  RLIMIT_FSIZE: 1,
+  RLIMIT_DATA: 2,
+  RLIMIT_STACK: 3,
+  RLIMIT_CORE: 4,
+  RLIMIT_RSS: 5,
+  RLIMIT_NPROC: 6,
+  RLIMIT_NOFILE: 7,
+  RLIMIT_MEMLOCK: 8,
+  RLIMIT_AS: 9,
+  RLIMIT_LOCKS: 10,
+  RLIMIT_SIGPENDING: 11,
+  RLIMIT_MSGQUEUE: 12,
+  RLIMIT_NICE: 13,
+  RLIMIT_RTPRIO: 14,
+  RLIMIT_RTTIME: 15,
+};
+
+export function rlimitSteps(rlimits: Rlimit[] = [], field = 'process.rlimits'): RlimitStep[] {
+  return rlimits.map((r, i) => {
+    const resource = RLIMITS[r.type];
+    if (resource === undefined) throw new RuntimeError(`config.json: ${field}[${i}].type: unknown rlimit ${r.type}`);
+    return { resource, soft: BigInt(r.soft).toString(), hard: BigInt(r.hard).toString(), field: `${field}[${i}]` };
+  });
+}
