@@ -2,8 +2,9 @@
 // in so tests can use the real addon directly or a fake.
 
 import type { Seccomp } from '../spec/types';
+import { CachedFilter, cacheKey, readCached, writeCached } from './cache';
 import { buildEnosysStub, maxSyscalls, nativeArchToken } from './enosys';
-import { SeccompCompilePlan, translateSeccomp } from './translate';
+import { SeccompCompilePlan, SeccompTranslation, translateSeccomp } from './translate';
 
 /** The part of the addon this module needs (addon/seccomp.h). */
 export interface SeccompNative {
@@ -25,8 +26,28 @@ export interface CompiledSeccomp {
   skipped: string[];
 }
 
-export function compileSeccomp(native: SeccompNative, seccomp: Seccomp, field = 'linux.seccomp'): CompiledSeccomp {
-  const { compile, loadFlags, needsListener, ruleSources, enosysNames } = translateSeccomp(seccomp, field);
+export interface CompileOptions {
+  /** The JSON path error messages start with. */
+  field?: string;
+  /** Keep compiled filters here and reuse them (see cache.ts). */
+  cacheDir?: string;
+}
+
+export function compileSeccomp(native: SeccompNative, seccomp: Seccomp, options: CompileOptions = {}): CompiledSeccomp {
+  const field = options.field ?? 'linux.seccomp';
+  const translation = translateSeccomp(seccomp, field);
+  const { loadFlags, needsListener } = translation;
+  const key = options.cacheDir ? cacheKey([translation.compile, translation.enosysNames ?? null]) : '';
+  let out = options.cacheDir ? readCached(options.cacheDir, key) : undefined;
+  if (!out) {
+    out = build(native, translation, field);
+    if (options.cacheDir) writeCached(options.cacheDir, key, out);
+  }
+  return { bpf: out.bpf, flags: loadFlags, notify: needsListener, skipped: out.skipped };
+}
+
+function build(native: SeccompNative, translation: SeccompTranslation, field: string): CachedFilter {
+  const { compile, ruleSources, enosysNames } = translation;
   let out: { bpf: Buffer; skipped: string[] };
   try {
     out = native.compileSeccomp(compile);
@@ -44,7 +65,7 @@ export function compileSeccomp(native: SeccompNative, seccomp: Seccomp, field = 
   if (bpf.length / 8 > MAX_INSNS) {
     throw new Error(`${field}: the filter needs ${bpf.length / 8} BPF instructions, the kernel takes at most ${MAX_INSNS}`);
   }
-  return { bpf, flags: loadFlags, notify: needsListener, skipped: [...new Set(out.skipped)] };
+  return { bpf, skipped: [...new Set(out.skipped)] };
 }
 
 /** Names the config entry a rejected rule came from, when the addon says which rule it was. */

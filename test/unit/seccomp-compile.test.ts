@@ -361,3 +361,41 @@ test('syscalls newer than the profile get ENOSYS, older unlisted ones the defaul
 function compileSeccompNames(): string[] {
   return ['read', 'write', 'close', 'exit', 'exit_group', 'fstat', 'newfstatat', 'brk', 'mmap', 'munmap', 'rt_sigreturn', 'getrandom'];
 }
+
+test('compiled filters are cached by content and recompiled when the entry is bad', () => {
+  let calls = 0;
+  const fake: SeccompNative = {
+    compileSeccomp(plan) {
+      calls++;
+      return { bpf: Buffer.alloc(8 * (plan.rules.length + 1), calls), skipped: ['futex_waitv2'] };
+    },
+    resolveSyscalls: (names, archs) => archs.map(() => names.map((_, i) => i)),
+  };
+  const dir = path.join(tmpDir(), 'cache');
+  const profile: Seccomp = { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] };
+  const first = compileSeccomp(fake, profile, { cacheDir: dir });
+  assert.equal(calls, 1);
+  const again = compileSeccomp(fake, profile, { cacheDir: dir });
+  assert.equal(calls, 1, 'served from the cache');
+  assert.deepEqual(again, first);
+  assert.deepEqual(again.skipped, ['futex_waitv2']);
+  assert.equal((fs.statSync(dir).mode & 0o777).toString(8), '700');
+
+  // Flags come from the translation, never from the cache.
+  const logged = compileSeccomp(fake, { ...profile, flags: ['SECCOMP_FILTER_FLAG_LOG'] }, { cacheDir: dir });
+  assert.equal(calls, 1);
+  assert.equal(logged.flags, 2);
+
+  // Another profile is another entry.
+  compileSeccomp(fake, { ...profile, defaultAction: 'SCMP_ACT_KILL' }, { cacheDir: dir });
+  assert.equal(calls, 2);
+
+  // A damaged entry is ignored and rewritten.
+  const [entry] = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  for (const f of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, f), '{"bpf":"AAA=","skipped":[]}');
+  compileSeccomp(fake, profile, { cacheDir: dir });
+  assert.equal(calls, 3);
+  assert.ok(entry);
+  // Translation errors are still reported with a cache.
+  assert.throws(() => compileSeccomp(fake, { defaultAction: 'SCMP_ACT_NOPE' }, { cacheDir: dir }), /defaultAction/);
+});
