@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: unit, integration (real containers, needs root),
+# then the OCI conformance suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+npm test
+npm run conformance
+bash scripts/check-leftovers.sh
