@@ -129,17 +129,47 @@ function emptyStats(): RuncStats {
   };
 }
 
+/** A copy of `o` with its keys in `keys` order (Go prints struct fields in declaration order). */
+function ordered<T extends object>(o: T, keys: (keyof T)[]): T {
+  const out = {} as T;
+  for (const k of keys) if (k in o) out[k] = o[k];
+  return out;
+}
+
 function finish(s: RuncStats): RuncStats {
-  omit(s.cpu.usage, ['total', 'percpu', 'percpu_kernel', 'percpu_user']);
-  omit(s.cpu.throttling, ['periods', 'throttledPeriods', 'throttledTime']);
-  omit(s.cpu, ['psi']);
-  omit(s.cpuset, ['cpus', 'mems']);
-  for (const e of [s.memory.usage, s.memory.swap, s.memory.kernel, s.memory.kernelTCP]) omit(e, ['usage', 'max']);
-  omit(s.memory, ['cache', 'raw', 'psi']);
-  omit(s.pids, ['current', 'limit']);
-  for (const k of Object.keys(s.blkio) as (keyof RuncStats['blkio'])[]) omit(s.blkio, [k]);
-  for (const h of Object.values(s.hugetlb)) omit(h, ['usage', 'max']);
-  return s;
+  const mem = (e: MemoryEntry) => ordered(omit(e, ['usage', 'max']), ['limit', 'usage', 'max', 'failcnt']);
+  const blkioKeys: (keyof RuncStats['blkio'])[] = [
+    'ioServiceBytesRecursive', 'ioServicedRecursive', 'ioQueueRecursive', 'ioServiceTimeRecursive',
+    'ioWaitTimeRecursive', 'ioMergedRecursive', 'ioTimeRecursive', 'sectorsRecursive', 'psi',
+  ];
+  const blkio = ordered(omit(s.blkio, blkioKeys), blkioKeys);
+  for (const k of blkioKeys) {
+    const list = blkio[k];
+    if (Array.isArray(list)) (blkio as Record<string, unknown>)[k] = list.map((e) => ordered(e, ['major', 'minor', 'op', 'value']));
+  }
+  const hugetlb: RuncStats['hugetlb'] = {};
+  for (const [size, h] of Object.entries(s.hugetlb)) hugetlb[size] = ordered(omit(h, ['usage', 'max']), ['usage', 'max', 'failcnt']);
+  return {
+    cpu: ordered({
+      usage: ordered(omit(s.cpu.usage, ['total', 'percpu', 'percpu_kernel', 'percpu_user']),
+        ['total', 'percpu', 'percpu_kernel', 'percpu_user', 'kernel', 'user']),
+      throttling: ordered(omit(s.cpu.throttling, ['periods', 'throttledPeriods', 'throttledTime']),
+        ['periods', 'throttledPeriods', 'throttledTime']),
+      ...(s.cpu.psi ? { psi: s.cpu.psi } : {}),
+    }, ['usage', 'throttling', 'psi']),
+    cpuset: ordered(omit(s.cpuset, ['cpus', 'mems']), [
+      'cpus', 'cpu_exclusive', 'mems', 'mem_hardwall', 'mem_exclusive', 'memory_migrate', 'memory_spread_page',
+      'memory_spread_slab', 'memory_pressure', 'sched_load_balance', 'sched_relax_domain_level',
+    ]),
+    memory: ordered(omit({
+      ...s.memory, usage: mem(s.memory.usage), swap: mem(s.memory.swap), kernel: mem(s.memory.kernel), kernelTCP: mem(s.memory.kernelTCP),
+    }, ['cache', 'raw', 'psi']), ['cache', 'usage', 'swap', 'kernel', 'kernelTCP', 'raw', 'psi']),
+    pids: ordered(omit(s.pids, ['current', 'limit']), ['current', 'limit']),
+    blkio,
+    hugetlb,
+    intel_rdt: {},
+    network_interfaces: null,
+  };
 }
 
 // ---- cgroup v1 ----
