@@ -57,23 +57,18 @@ function resolveRef(schemas, fromFile, ref) {
   return { file, node };
 }
 
-// Error messages print a schema's description as "expected ...". A property written as
-// {"$ref": ...} has none of its own, and a "missing property" error only sees the parent
-// object, so copy the target's description next to each $ref (annotations are harmless there).
-// Every schema must end up with a description or an enum, or the build fails.
-function annotate(schemas) {
+// Error messages print a schema's description as "expected ...", so every schema must have
+// one (directly, or through the definition its $ref points to) or be an enum, whose values
+// are the description. The build fails otherwise.
+function checkDescriptions(schemas) {
   for (const file of FILES) {
     walkSchemas(schemas[file], '', (node, pointer) => {
-      if (node.$ref && node.description === undefined) {
-        let target = resolveRef(schemas, file, node.$ref);
-        while (target.node.$ref && target.node.description === undefined) {
-          target = resolveRef(schemas, target.file, target.node.$ref);
-        }
-        if (target.node.description !== undefined) node.description = target.node.description;
-        else if (target.node.enum) node.description = `one of ${target.node.enum.join(', ')}`;
+      let target = { file, node };
+      while (target.node.description === undefined && target.node.$ref) {
+        target = resolveRef(schemas, target.file, target.node.$ref);
       }
       const constrains = node.type !== undefined || node.$ref !== undefined;
-      if (constrains && node.description === undefined && !node.enum) {
+      if (constrains && target.node.description === undefined && !target.node.enum) {
         fail(`schemas/${file}#${pointer}: needs a description (it becomes the "expected ..." text of errors)`);
       }
     });
@@ -132,7 +127,7 @@ function withoutProse(node) {
 
 function main() {
   const schemas = loadSchemas();
-  annotate(schemas);
+  checkDescriptions(schemas);
   const shapes = shapeTable(schemas);
 
   const ajv = new Ajv({
