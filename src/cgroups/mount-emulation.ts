@@ -62,7 +62,7 @@ const DEFAULT_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
 export function cgroupV1MountPlan(req: CgroupMountRequest, cgroups: Pick<SavedCgroups, 'hierarchies' | 'unified'>): CgroupMountPlan {
   const propagation = req.propagation ?? [];
-  const dest = path.posix.normalize(req.destination);
+  const dest = path.posix.normalize(req.destination).replace(/(.)\/+$/, '$1');
   const mounts: EmulatedMountStep[] = [
     { fstype: 'tmpfs', source: 'tmpfs', destination: dest, flags: DEFAULT_FLAGS, data: 'mode=755', propagation },
   ];
