@@ -145,3 +145,14 @@ test('the seccomp name lists in known.ts match the schema enums', () => {
   assert.deepEqual(SECCOMP_OPERATORS, linux.definitions.seccompOperator.enum);
   assert.deepEqual(SECCOMP_FLAGS, linux.definitions.seccompFlag.enum);
 });
+
+test('every message stays on one line, whatever strings the config holds', () => {
+  const config = baseConfig() as { linux: { devices: unknown[]; sysctl: Record<string, string> }; process: { rlimits: unknown[] } };
+  config.linux.devices.push({ path: '/dev/fuse', type: 'c', major: 1, minor: 1 }, { path: '/dev/a\nb', type: 'c', major: 1, minor: 2 }, { path: '/dev/a\nb', type: 'b', major: 1, minor: 2 });
+  config.linux.sysctl['net.a\u2028b'] = '1';
+  config.process.rlimits.push({ type: 'RLIMIT_\rX', soft: 1, hard: 1 }, { type: 'RLIMIT_\rX', soft: 1, hard: 1 });
+  const { errors, warnings } = validateConfig(config);
+  assert.ok(errors.length >= 3);
+  for (const line of [...errors, ...warnings]) assert.ok(!/[\n\r\u2028\u2029]/.test(line), JSON.stringify(line));
+  assert.ok(errors.some((e) => e.includes('/dev/a\\nb is listed again')));
+});

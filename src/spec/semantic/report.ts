@@ -19,6 +19,17 @@ export function jsonPath(path: readonly Seg[]): string {
   return out;
 }
 
+// Values from the config end up in messages; escaping control and line-separator characters
+// keeps every problem on exactly one line, whatever the config holds.
+// eslint-disable-next-line no-control-regex
+const BREAKS = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function oneLine(text: string): string {
+  return text.replace(BREAKS, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Collects errors and warnings for one document; the same line format for both. */
 export class Findings {
   readonly errors: string[] = [];
@@ -28,7 +39,7 @@ export class Findings {
   constructor(private readonly doc: string) {}
 
   line(path: readonly Seg[], what: string, allowed: string): string {
-    return `${this.doc}: ${jsonPath(path)}: ${what} (${allowed})`;
+    return oneLine(`${this.doc}: ${jsonPath(path)}: ${what} (${allowed})`);
   }
 
   error(path: readonly Seg[], what: string, allowed: string): void {

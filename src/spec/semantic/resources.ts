@@ -24,6 +24,13 @@ export function checkCgroups(config: Obj, f: Findings): void {
     );
   }
 
+  // "The values are from 0 to 100." Some Docker versions write -1 cast to uint64 for "unset",
+  // which runc accepts, so that one value passes too.
+  const swappiness = num(memory?.swappiness);
+  if (swappiness !== undefined && swappiness > 100 && swappiness !== 2 ** 64) {
+    f.error([...at, 'memory', 'swappiness'], `got ${swappiness}`, `expected an integer from 0 to 100; ${SPEC.memory}`);
+  }
+
   // "If specified with any (valid) positive value, [quota] MUST be no smaller than burst."
   const cpu = obj(resources.cpu);
   const quota = num(cpu?.quota);
