@@ -6,7 +6,7 @@ import { HookError, runHooks } from '../hooks/run';
 import { initHelperPath, native } from '../native';
 import { buildInitPlan, rootfsPath } from '../plan/build';
 import { readHostCaps } from '../plan/capabilities';
-import { compileSeccomp } from '../seccomp/compile';
+import { compileSeccomp, seccompCacheDir } from '../seccomp/compile';
 import { loadSpec } from '../spec/load';
 import type { Spec, Status } from '../spec/types';
 import type { ContainerRecord } from '../state/record';
@@ -74,7 +74,7 @@ export function createContainer(opts: CreateOptions): Created {
     for (const w of cg.apply(spec.linux?.resources)) log.warn(w);
 
     native().mkfifo(dir.fifo, 0o622);
-    const seccomp = spec.linux?.seccomp ? compileSeccomp(native(), spec.linux.seccomp) : null;
+    const seccomp = spec.linux?.seccomp ? compileSeccomp(native(), spec.linux.seccomp, { cacheDir: seccompCacheDir(opts.root) }) : null;
     if (seccomp?.skipped.length) log.debug(`linux.seccomp: syscalls unknown to libseccomp, skipped: ${seccomp.skipped.join(', ')}`);
     const plan = buildInitPlan(spec, {
       bundle,

@@ -3,6 +3,12 @@
 // the result depends only on the plan and the library: so it is kept,
 // content-addressed, under the runtime's state root (a tmpfs, gone at boot).
 // Any problem reading or writing it just means compiling again.
+//
+// A cached filter is loaded into containers unchecked, so whoever can write
+// the directory decides what the containers' filters are. The cache is used
+// only while the directory is ours alone: a real directory (not a symlink)
+// owned by our euid with no group or other permissions. Anything else is
+// left alone and the filter compiled afresh.
 
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -26,7 +32,19 @@ export function cacheKey(parts: unknown): string {
   return createHash('sha256').update(json).digest('hex');
 }
 
+/** True when dir is a directory only we can change (see the note at the top). */
+export function privateDir(dir: string): boolean {
+  try {
+    const st = fs.lstatSync(dir);
+    const euid = process.geteuid?.() ?? -1;
+    return st.isDirectory() && st.uid === euid && (st.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
 export function readCached(dir: string, key: string): CachedFilter | undefined {
+  if (!privateDir(dir)) return undefined;
   try {
     const entry = JSON.parse(fs.readFileSync(path.join(dir, `${key}.json`), 'utf8'));
     const bpf = Buffer.from(String(entry.bpf), 'base64');
@@ -42,6 +60,7 @@ export function writeCached(dir: string, key: string, value: CachedFilter): void
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateDir(dir)) return;
     fs.writeFileSync(tmp, JSON.stringify({ skipped: value.skipped, bpf: value.bpf.toString('base64') }), {
       mode: 0o600,
     });

@@ -1,6 +1,8 @@
 // linux.seccomp -> loadable BPF, in the parent. The native module is passed
 // in so tests can use the real addon directly or a fake.
 
+import * as path from 'node:path';
+
 import type { Seccomp } from '../spec/types';
 import { CachedFilter, cacheKey, readCached, writeCached } from './cache';
 import { buildEnosysStub, maxSyscalls, nativeArchToken } from './enosys';
@@ -31,6 +33,15 @@ export interface CompileOptions {
   field?: string;
   /** Keep compiled filters here and reuse them (see cache.ts). */
   cacheDir?: string;
+}
+
+/**
+ * Where create and exec keep compiled filters: inside the state root, under a
+ * name that is not a valid container id, so no container can claim it and
+ * `list` never shows it. cache.ts uses it only while it is private to us.
+ */
+export function seccompCacheDir(stateRoot: string): string {
+  return path.join(stateRoot, '@seccomp-cache');
 }
 
 export function compileSeccomp(native: SeccompNative, seccomp: Seccomp, options: CompileOptions = {}): CompiledSeccomp {

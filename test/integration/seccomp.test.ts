@@ -1,0 +1,160 @@
+// linux.seccomp in real containers: the filter compiled by the runtime, loaded by the init
+// with the raw seccomp(2) call, observed from inside.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { Seccomp, Spec } from '../../src/spec/types';
+import { cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+
+const skip = integrationSkip();
+const root = skip ? '' : makeRoot();
+const bundles: Bundle[] = [];
+after(() => {
+  if (!skip) cleanup(root, bundles);
+});
+
+const ENOSPC = 28;
+const SIGSYS = 31;
+
+function bundle(args: string[], seccomp: Seccomp, edit?: (s: Spec) => void): Bundle {
+  const b = makeBundle(args, (s) => {
+    s.linux!.seccomp = seccomp;
+    edit?.(s);
+  });
+  bundles.push(b);
+  return b;
+}
+
+function run(b: Bundle) {
+  return runtime(root, ['run', '-b', b.dir, uniqueId('sc')]);
+}
+
+function checker(b: Bundle): Record<string, any> {
+  const r = run(b);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const mkdirErrno: Seccomp = {
+  defaultAction: 'SCMP_ACT_ALLOW',
+  syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSPC }],
+};
+
+describe('seccomp', { skip }, () => {
+  for (const nnp of [true, false]) {
+    test(`ERRNO makes mkdir fail with errnoRet while the rest works (noNewPrivileges ${nnp})`, () => {
+      const b = bundle(['/bin/oci-checker', 'mkdir', '/made', '--', 'write', '/written', '--', 'all'], mkdirErrno, (s) => {
+        s.process!.noNewPrivileges = nnp;
+      });
+      const out = checker(b);
+      assert.equal(out['mkdir /made'].ok, false);
+      assert.equal(out['mkdir /made'].errno, ENOSPC);
+      assert.equal(out['write /written'].ok, true);
+      assert.equal(out.all.status.Seccomp, 2, 'filter mode');
+      assert.equal(out.all.status.Seccomp_filters, 1);
+      assert.equal(out.all.status.NoNewPrivs, nnp ? 1 : 0);
+      assert.equal(fs.existsSync(path.join(b.rootfs, 'made')), false);
+      assert.equal(fs.existsSync(path.join(b.rootfs, 'written')), true);
+    });
+  }
+
+  test('a shell under the ERRNO filter: mkdir reports the errno, other commands run', () => {
+    const b = bundle(['sh', '-c', 'mkdir /d; echo "mkdir=$?"; touch /f && echo touched; ls / >/tmp/ls && echo listed'], mkdirErrno);
+    const r = run(b);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'mkdir=1\ntouched\nlisted\n');
+    assert.match(r.stderr, /No space left on device/);
+  });
+
+  for (const action of ['SCMP_ACT_KILL', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_TRAP']) {
+    test(`${action} ends the process with SIGSYS`, () => {
+      const b = bundle(['/bin/mkdir', '/killed'], { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action }] });
+      const r = run(b);
+      assert.equal(r.status, 128 + SIGSYS, `${r.stdout}${r.stderr}`);
+      assert.equal(fs.existsSync(path.join(b.rootfs, 'killed')), false);
+    });
+  }
+
+  test('argument filters match only the given values (EQ, MASKED_EQ, GT)', () => {
+    const chmodArgs = (op: string, value: number, valueTwo?: number) => [
+      { names: ['chmod'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSPC, args: [{ index: 1, op, value, valueTwo }] },
+      { names: ['fchmodat'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSPC, args: [{ index: 2, op, value, valueTwo }] },
+    ];
+    const b = bundle(
+      [
+        'sh',
+        '-c',
+        'touch /f; for m in 700 755 777 775 4755 644; do chmod $m /f 2>/tmp/err; echo "$m=$?"; done',
+      ],
+      {
+        defaultAction: 'SCMP_ACT_ALLOW',
+        syscalls: [
+          // exactly 0700
+          ...chmodArgs('SCMP_CMP_EQ', 0o700),
+          // world-writable: (mode & 0o002) == 0o002
+          ...chmodArgs('SCMP_CMP_MASKED_EQ', 0o002, 0o002),
+          // above 0o4000 (setuid and up)
+          ...chmodArgs('SCMP_CMP_GT', 0o4000),
+        ],
+      },
+    );
+    const r = run(b);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '700=1\n755=0\n777=1\n775=0\n4755=1\n644=0\n');
+  });
+
+  test("podman's default profile loads and a busybox shell works under it", () => {
+    const podman = JSON.parse(fs.readFileSync('/work/shared/configs/podman-run-default.json', 'utf8')) as Spec;
+    const profile = podman.linux!.seccomp!;
+    assert.ok(profile.syscalls!.length > 10);
+    const b = bundle(
+      ['sh', '-c', 'echo hello; mkdir -p /tmp/a/b && echo made; ls /tmp/a; cat /proc/self/status | grep -E "^Seccomp:"; date +%Y >/tmp/date && echo dated'],
+      profile,
+    );
+    const first = run(b);
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(first.stdout.replace(/\t/g, ' '), 'hello\nmade\nb\nSeccomp: 2\ndated\n');
+    // The compiled filter was kept in the state root's private cache and serves the next run.
+    const cache = path.join(root, '@seccomp-cache');
+    const st = fs.statSync(cache);
+    assert.equal(st.mode & 0o777, 0o700);
+    assert.equal(st.uid, 0);
+    assert.ok(fs.readdirSync(cache).some((f) => f.endsWith('.json')));
+    const again = run(b);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+  });
+
+  test("podman's default profile under the checker: allowed calls succeed", () => {
+    const podman = JSON.parse(fs.readFileSync('/work/shared/configs/podman-run-default.json', 'utf8')) as Spec;
+    const b = bundle(['/bin/oci-checker', 'mkdir', '/ok', '--', 'read', '/proc/self/status'], podman.linux!.seccomp!);
+    const out = checker(b);
+    assert.equal(out['mkdir /ok'].ok, true);
+    assert.equal(out['read /proc/self/status'].ok, true);
+  });
+
+  test('LOG and SPEC_ALLOW flags are accepted; TSYNC is a no-op', () => {
+    const b = bundle(['/bin/oci-checker', 'mkdir', '/m'], {
+      ...mkdirErrno,
+      flags: ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_TSYNC'],
+    });
+    const out = checker(b);
+    assert.equal(out['mkdir /m'].errno, ENOSPC);
+  });
+
+  test('errors name the field', () => {
+    const cases: [Seccomp, RegExp][] = [
+      [{ defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_LOONGARCH64'] }, /linux\.seccomp\.architectures\[0\]: .*LOONGARCH64/],
+      [{ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_NOPE'] }, /linux\.seccomp\.flags\[0\]/],
+      [{ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] }, /linux\.seccomp\.listenerPath/],
+    ];
+    for (const [seccomp, re] of cases) {
+      const b = bundle(['true'], seccomp);
+      const r = run(b);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, re);
+    }
+  });
+});
