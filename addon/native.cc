@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -203,6 +204,46 @@ Napi::Value RecvFd(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, fd);
 }
 
+// sendFdToSocket(path, fd, name): connects to a unix socket and sends one fd with
+// SCM_RIGHTS and `name` as payload (runc's --pidfd-socket and console protocol).
+Napi::Value SendFdToSocket(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  int fd = info[1].As<Napi::Number>().Int32Value();
+  std::string name = info[2].As<Napi::String>();
+  struct sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return ThrowErrno(env, "connect", ENAMETOOLONG);
+  memcpy(addr.sun_path, path.c_str(), path.size());
+  int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return ThrowErrno(env, "socket", errno);
+  int rc;
+  do rc = connect(sock, (struct sockaddr *)&addr, sizeof addr); while (rc < 0 && errno == EINTR);
+  if (rc < 0) {
+    int e = errno;
+    close(sock);
+    return ThrowErrno(env, "connect", e);
+  }
+  struct iovec iov = {(void *)name.data(), name.size() ? name.size() : 1};
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  ssize_t r;
+  do r = sendmsg(sock, &msg, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
+  int e = errno;
+  close(sock);
+  if (r < 0) return ThrowErrno(env, "sendmsg", e);
+  return env.Undefined();
+}
+
 Napi::Value SetWinsize(const Napi::CallbackInfo &info) {
   struct winsize ws = {};
   ws.ws_row = (unsigned short)info[1].As<Napi::Number>().Uint32Value();
@@ -221,6 +262,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pidfdSignal", Napi::Function::New(env, PidfdSignal));
   exports.Set("recvFd", Napi::Function::New(env, RecvFd));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
+  exports.Set("sendFdToSocket", Napi::Function::New(env, SendFdToSocket));
   RegisterSeccomp(env, exports);
   return exports;
 }

@@ -18,6 +18,8 @@ export interface Native {
   pidfdSignal(pidfd: number, signal: number): number;
   recvFd(sock: number): number;
   setWinsize(fd: number, rows: number, cols: number): void;
+  /** Connects to a unix socket and sends fd with SCM_RIGHTS, `name` as payload. */
+  sendFdToSocket(path: string, fd: number, name: string): void;
   compileSeccomp(plan: unknown): { bpf: Buffer; skipped: string[] };
   resolveSyscalls(names: string[], archs: number[]): number[][];
   seccompInfo(): {

@@ -20,6 +20,7 @@ import type { SavedCgroups } from '../cgroups/manager';
 import { managerForNew } from './cgroups';
 import { Channel, describeInitError } from './channel';
 import { destroyContainer } from './destroy';
+import { extraFds, listenEnv, listenFds } from './extra-fds';
 import { writeIdMaps } from './idmap';
 
 export interface CreateOptions {
@@ -76,12 +77,15 @@ export function createContainer(opts: CreateOptions): Created {
     native().mkfifo(dir.fifo, 0o622);
     const seccomp = spec.linux?.seccomp ? compileSeccomp(native(), spec.linux.seccomp, { cacheDir: seccompCacheDir(opts.root) }) : null;
     if (seccomp?.skipped.length) log.debug(`linux.seccomp: syscalls unknown to libseccomp, skipped: ${seccomp.skipped.join(', ')}`);
+    // Socket-activation fds (LISTEN_FDS) come first from fd 3, then --preserve-fds, as in runc.
+    const listen = listenFds();
+    const fds = [0, 1, 2, ...extraFds(listen, opts.preserveFds ?? 0)];
     const plan = buildInitPlan(spec, {
       bundle,
       fifo: dir.fifo,
       consoleSocket: opts.takeConsole ? '' : opts.consoleSocket,
       noPivot: opts.noPivot,
-      preserveFds: opts.preserveFds,
+      preserveFds: fds.length - 3,
       host: readHostCaps(),
       cgroupHierarchies: hierarchies(cg.toState()),
       cgroupV2: cg.toState().driver === 'v2',
@@ -89,8 +93,7 @@ export function createContainer(opts: CreateOptions): Created {
       warn: (m) => log.warn(m),
     });
 
-    const fds = [0, 1, 2];
-    for (let i = 0; i < (opts.preserveFds ?? 0); i++) fds.push(3 + i);
+    plan.process.env.push(...listenEnv(listen));
     const spawned = native().spawnInit(initHelperPath(), fds);
     helperPid = spawned.pid;
     sync = new Channel(spawned.sync);

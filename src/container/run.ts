@@ -46,45 +46,97 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     process.on(sig, h);
     return [sig, h] as const;
   });
-  let restoreTty = () => {};
-  if (consoleMaster !== undefined) restoreTty = proxyConsole(consoleMaster);
+  const proxy = consoleMaster !== undefined ? proxyConsole(consoleMaster) : undefined;
   try {
     startCreated(rec, dir);
   } catch (e) {
-    restoreTty();
+    proxy?.restore();
     throw e;
   }
   const status = await exited;
-  restoreTty();
+  // Output still in the pty's buffer when the process exited is copied before we go.
+  await proxy?.drain(1000);
+  proxy?.restore();
   for (const [sig, h] of handlers) process.off(sig, h);
   if (!opts.keep) destroyContainer(rec, dir, true);
   else dir.close();
   return status.signal !== undefined ? 128 + status.signal : status.code ?? 0;
 }
 
-/** Copies between our stdio and the pty master; puts our own terminal in raw mode. */
-function proxyConsole(master: number): () => void {
-  const stdinTty = tty.isatty(0);
-  if (stdinTty) {
-    (process.stdin as tty.ReadStream).setRawMode(true);
-    if (process.stdout.isTTY) native().setWinsize(master, process.stdout.rows, process.stdout.columns);
-  }
-  const input = fs.createReadStream('', { fd: master, autoClose: false });
-  const output = fs.createWriteStream('', { fd: master, autoClose: false });
-  input.on('data', (chunk) => {
+/** Writes all of buf to fd, waiting out EAGAIN (our stdout may be a non-blocking pipe). */
+function writeAllSync(fd: number, buf: Buffer): void {
+  let off = 0;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  while (off < buf.length) {
     try {
-      fs.writeSync(1, chunk as Buffer);
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(sleeper, 0, 0, 1);
+    }
+  }
+}
+
+export interface ConsoleProxy {
+  /** Resolves once the container side of the pty is closed (all output copied), or after timeoutMs. */
+  drain(timeoutMs: number): Promise<void>;
+  /** Stops copying and gives our terminal back its own mode. */
+  restore(): void;
+}
+
+/**
+ * Copies between our stdio and the pty master, with our own terminal (when stdin is one)
+ * in raw mode so that keys like ^C reach the container's line discipline unchanged.
+ */
+export function proxyConsole(master: number): ConsoleProxy {
+  const stdinTty = tty.isatty(0);
+  if (tty.isatty(1)) {
+    const [cols, rows] = (process.stdout as tty.WriteStream).getWindowSize();
+    native().setWinsize(master, rows, cols);
+  }
+  // A tty stream on the master: epoll-driven, and writable too (one libuv handle per fd).
+  const pty = new tty.ReadStream(master);
+  let closed = false;
+  let onClosed: () => void = () => {};
+  const finish = () => {
+    closed = true;
+    onClosed();
+  };
+  pty.on('data', (chunk: Buffer) => {
+    try {
+      writeAllSync(1, chunk);
     } catch {
       // our stdout is gone; the container goes on
     }
   });
-  input.on('error', () => {});
-  process.stdin.on('data', (chunk) => output.write(chunk));
-  process.stdin.on('error', () => {});
-  return () => {
-    if (stdinTty) (process.stdin as tty.ReadStream).setRawMode(false);
-    process.stdin.pause();
-    process.stdin.destroy();
-    input.destroy();
+  // EIO is how a pty master reports that the last holder of the peer closed it.
+  pty.on('error', finish);
+  pty.on('end', finish);
+  pty.on('close', finish);
+  const stdin = process.stdin;
+  if (stdinTty) (stdin as tty.ReadStream).setRawMode(true);
+  const forward = (chunk: Buffer) => {
+    if (!closed) pty.write(chunk);
+  };
+  stdin.on('data', forward);
+  stdin.on('error', () => {});
+  return {
+    drain(timeoutMs: number): Promise<void> {
+      if (closed) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        onClosed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+    restore(): void {
+      if (stdinTty) (stdin as tty.ReadStream).setRawMode(false);
+      stdin.off('data', forward);
+      stdin.pause();
+      stdin.destroy();
+      pty.destroy();
+    },
   };
 }
