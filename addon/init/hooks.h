@@ -1,9 +1,13 @@
 // Hooks that must run inside the container's namespaces (createContainer, startContainer).
-// Their output is captured and handed to the runtime, never written to the container's stdio.
+// The init forks each one as its own child, so it shares every namespace, the cgroup and the
+// credentials the init has at that moment. Output is captured and reported, never written to
+// the container's stdio.
 #pragma once
 #include <string>
 
 #include "json.h"
 
-// Runs each hook with the state on stdin; on failure reports `kind[i] path: cause: output`.
+// Runs the hooks in order with `state` on stdin. Each run is reported to the runtime as a
+// {"type":"hook",...} frame of facts (see src/hooks/init-report.ts); the first one that fails
+// is followed by an error frame and ends the init.
 void runHooks(const Json &hooks, const char *kind, const std::string &state);

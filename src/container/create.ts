@@ -2,15 +2,16 @@
 // helper performs the plan; this file decides the order and undoes it all on failure.
 import * as path from 'path';
 
+import { settleHookFrame } from '../hooks/init-report';
 import { HookError, runHooks } from '../hooks/run';
+import { hookState } from '../hooks/state';
 import { initHelperPath, native } from '../native';
 import { buildInitPlan, rootfsPath } from '../plan/build';
 import { readHostCaps } from '../plan/capabilities';
 import { compileSeccomp, seccompCacheDir } from '../seccomp/compile';
 import { loadSpec } from '../spec/load';
-import type { Spec, Status } from '../spec/types';
+import type { Spec } from '../spec/types';
 import type { ContainerRecord } from '../state/record';
-import { stateJson } from '../state/status';
 import { StateStore, type ContainerDir } from '../state/store';
 import { RuntimeError } from '../util/errors';
 import { writeFileAtomic } from '../util/fsx';
@@ -112,17 +113,25 @@ export function createContainer(opts: CreateOptions): Created {
     sync.send({ type: 'go' });
 
     let consoleMaster: number | undefined;
-    const hookState = (status: Status) => stateJson(rec, status);
     for (;;) {
       const msg = sync.receive();
       if (!msg) throw new RuntimeError('container init exited during create');
       if (msg.type === 'error') throw new RuntimeError(describeInitError(msg));
-      if (msg.type === 'hook-output') log.info(`${msg.hook}: ${msg.output}`);
-      else if (msg.type === 'console') consoleMaster = native().recvFd(sync.fd);
+      if (msg.type === 'hook') {
+        // A createContainer hook's run; a failed one ends the init right after.
+        const failed = settleHookFrame(msg);
+        if (failed) throw failed;
+      } else if (msg.type === 'console') consoleMaster = native().recvFd(sync.fd);
       else if (msg.type === 'mounted') {
-        runHooks('prestart', spec.hooks?.prestart, hookState('creating'));
-        runHooks('createRuntime', spec.hooks?.createRuntime, hookState('creating'));
-        sync.send({ type: 'go', state: JSON.stringify(hookState('creating')), startState: JSON.stringify(hookState('created')) });
+        // Mounts done, pivot_root not yet: the moment prestart and createRuntime run (then
+        // the init runs createContainer); each kind gets its own state (src/hooks/state.ts).
+        runHooks('prestart', spec.hooks?.prestart, hookState(rec, 'prestart'));
+        runHooks('createRuntime', spec.hooks?.createRuntime, hookState(rec, 'createRuntime'));
+        sync.send({
+          type: 'go',
+          state: JSON.stringify(hookState(rec, 'createContainer')),
+          startState: JSON.stringify(hookState(rec, 'startContainer')),
+        });
       } else if (msg.type === 'ready') break;
     }
     sync.close();
@@ -135,9 +144,10 @@ export function createContainer(opts: CreateOptions): Created {
     sync?.close();
     if (helperPid) native().waitPid(helperPid);
     // Reaps our child when it is one (run); otherwise destroy polls until it is gone.
-    destroyContainer(rec, dir, e instanceof HookError || (e instanceof RuntimeError && /^hooks\./.test(e.message)));
+    // A failed hook is lifecycle step 3-5 failing: destroy, then poststop (runtime.md#lifecycle).
+    // Any other failure leaves things as if create had never been attempted, without poststop.
+    destroyContainer(rec, dir, e instanceof HookError);
     if (rec.pid) reapIfChild(rec.pid);
-    if (e instanceof HookError) throw new RuntimeError(e.message);
     throw e;
   }
 }

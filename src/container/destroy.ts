@@ -2,7 +2,7 @@
 // every failed create, so nothing is left behind either way.
 import { runHooks } from '../hooks/run';
 import type { ContainerRecord } from '../state/record';
-import { stateJson } from '../state/status';
+import { hookState } from '../hooks/state';
 import type { ContainerDir } from '../state/store';
 import { log } from '../util/log';
 import { managerOf } from './cgroups';
@@ -38,15 +38,6 @@ export function destroyContainer(rec: ContainerRecord | null, dir: ContainerDir,
     }
   }
   dir.remove();
-  if (rec && runPoststop && rec.spec.hooks?.poststop?.length) {
-    const state = stateJson(rec, 'stopped');
-    for (const [i, hook] of rec.spec.hooks.poststop.entries()) {
-      try {
-        runHooks('poststop', [hook], state);
-      } catch (e) {
-        // The spec makes a failed poststop hook a warning; the rest still run.
-        log.warn((e as Error).message.replace('hooks.poststop[0]', `hooks.poststop[${i}]`));
-      }
-    }
-  }
+  // Step 13: after the container is gone. A failing poststop hook is a warning; the rest still run.
+  if (rec && runPoststop) runHooks('poststop', rec.spec.hooks?.poststop, hookState(rec, 'poststop'), 'warn');
 }

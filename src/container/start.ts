@@ -1,9 +1,11 @@
 // `start`: release the init blocked on the exec fifo, see it exec, then poststart.
 import * as fs from 'fs';
 
+import { settleHookFrame } from '../hooks/init-report';
 import { HookError, runHooks } from '../hooks/run';
+import { hookState } from '../hooks/state';
 import type { ContainerRecord } from '../state/record';
-import { deriveStatus, stateJson } from '../state/status';
+import { deriveStatus } from '../state/status';
 import type { ContainerDir } from '../state/store';
 import { RuntimeError } from '../util/errors';
 import { isAlive } from '../util/proc';
@@ -83,20 +85,25 @@ export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {
       if (n <= 0) break;
       chunks.push(Buffer.from(buf.subarray(0, n)));
     }
-    const errors = parseFrames(Buffer.concat(chunks)).filter((m) => m.type === 'error');
-    if (errors.length > 0) {
-      const message = describeInitError(errors[0]);
+    // startContainer hook runs (logged; a failed one is followed by the init's exit) and errors.
+    let failure: RuntimeError | null = null;
+    for (const m of parseFrames(Buffer.concat(chunks))) {
+      if (m.type === 'hook') failure = failure ?? settleHookFrame(m);
+      else if (m.type === 'error') failure = failure ?? new RuntimeError(describeInitError(m));
+    }
+    if (failure) {
       destroyContainer(rec, dir, true);
-      throw new RuntimeError(message);
+      throw failure;
     }
   } finally {
     fs.closeSync(probe);
   }
   try {
-    runHooks('poststart', rec.spec.hooks?.poststart, stateJson(rec, 'running'));
+    runHooks('poststart', rec.spec.hooks?.poststart, hookState(rec, 'poststart'));
   } catch (e) {
     if (!(e instanceof HookError)) throw e;
+    // Lifecycle step 9 failing: the runtime stops and destroys the container itself, then poststop.
     destroyContainer(rec, dir, true);
-    throw new RuntimeError(e.message);
+    throw e;
   }
 }

@@ -1,37 +1,23 @@
-// Hooks that run in the runtime's namespaces (prestart, createRuntime, poststart,
-// poststop): the state JSON on stdin, a timeout, output to our log, never the container's.
-import { spawnSync } from 'child_process';
-
+// Hooks in the runtime's namespaces (prestart, createRuntime, poststart, poststop), in config
+// order. Failure semantics per runtime.md#lifecycle: for every kind but poststop the first
+// failing hook stops the list and is an error (the caller destroys the container and runs
+// poststop); a failing poststop hook is a warning and the rest still run.
 import type { Hook, HookKind, State } from '../spec/types';
 import { log } from '../util/log';
+import { HookError, settle } from './outcome';
+import { runHostHook } from './spawn';
 
-export class HookError extends Error {}
+export { HookError } from './outcome';
 
-export function describeHook(kind: HookKind, i: number, hook: Hook): string {
-  return `hooks.${kind}[${i}] ${hook.path}`;
-}
+export type OnFailure = 'error' | 'warn';
 
-/** Runs hooks in order; the first failure throws HookError naming the hook and its cause. */
-export function runHooks(kind: HookKind, hooks: Hook[] | undefined, state: State): void {
-  (hooks ?? []).forEach((hook, i) => {
-    const name = describeHook(kind, i, hook);
-    const args = hook.args && hook.args.length > 0 ? hook.args : [hook.path];
-    const r = spawnSync(hook.path, args.slice(1), {
-      argv0: args[0],
-      input: JSON.stringify(state),
-      env: Object.fromEntries((hook.env ?? []).map((e) => { const k = e.indexOf('='); return k < 0 ? [e, ''] : [e.slice(0, k), e.slice(k + 1)]; })),
-      timeout: hook.timeout ? hook.timeout * 1000 : undefined,
-      killSignal: 'SIGKILL',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      maxBuffer: 1 << 20,
-    });
-    const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-    if (output) log.info(`${name}: ${output}`);
-    let cause = '';
-    if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') cause = `timed out after ${hook.timeout}s`;
-    else if (r.error) cause = (r.error as NodeJS.ErrnoException).code ?? r.error.message;
-    else if (r.signal) cause = `killed by signal ${r.signal}`;
-    else if (r.status !== 0) cause = `exit status ${r.status}`;
-    if (cause) throw new HookError(`${name}: ${cause}${output ? `: ${output}` : ''}`);
+export function runHooks(kind: HookKind, hooks: Hook[] | undefined, state: State, onFailure: OnFailure = kind === 'poststop' ? 'warn' : 'error'): void {
+  if (!hooks || hooks.length === 0) return;
+  const input = JSON.stringify(state);
+  hooks.forEach((hook, i) => {
+    const err: HookError | null = settle(kind, i, hook.path, hook.timeout, runHostHook(hook, input));
+    if (!err) return;
+    if (onFailure === 'warn') log.warn(err.message);
+    else throw err;
   });
 }
