@@ -1,20 +1,45 @@
 // The runtime's command line, shaped like runc's: global flags first, then a command.
 import * as fs from 'fs';
 
-import { Command } from 'commander';
+import type { Command } from 'commander';
 
 import { RuntimeError } from '../util/errors';
 import { configureLog, log } from '../util/log';
 import { programName, type GlobalOptions } from './context';
-import * as create from './commands/create';
-import * as del from './commands/delete';
-import * as kill from './commands/kill';
-import * as list from './commands/list';
-import * as run from './commands/run';
-import * as spec from './commands/spec';
-import * as start from './commands/start';
-import * as state from './commands/state';
-import * as validate from './commands/validate';
+
+interface CommandModule {
+  register(program: Command, globals: () => GlobalOptions): void;
+}
+
+/**
+ * Every command, by name. A require() inside a function is deferred by the bundler, so a
+ * command evaluates only its own modules (run never loads list's, state never loads the
+ * validators). To add a command: its file in commands/ and one line here.
+ */
+const COMMANDS: Record<string, () => CommandModule> = {
+  create: () => require('./commands/create'),
+  start: () => require('./commands/start'),
+  run: () => require('./commands/run'),
+  state: () => require('./commands/state'),
+  kill: () => require('./commands/kill'),
+  delete: () => require('./commands/delete'),
+  list: () => require('./commands/list'),
+  spec: () => require('./commands/spec'),
+  validate: () => require('./commands/validate'),
+};
+
+/** Global flags that take a value, so the command name can be found without commander. */
+const VALUE_FLAGS = new Set(['--root', '--log', '--log-format', '--rootless']);
+
+/** The command argv names, or undefined (help, an alias, a mistake): then all are loaded. */
+function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-')) return Object.hasOwn(COMMANDS, a) ? a : undefined;
+    if (VALUE_FLAGS.has(a)) i++;
+  }
+  return undefined;
+}
 
 declare const __RUNTIME_VERSION__: string;
 declare const __RUNTIME_COMMIT__: string;
@@ -49,6 +74,11 @@ function defaultRoot(): string {
 export async function main(argv: string[]): Promise<void> {
   reserveStdio();
   const name = programName();
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    fs.writeSync(1, versionText(name));
+    return;
+  }
+  const { Command } = require('commander') as typeof import('commander');
   const program = new Command();
   program
     .name(name)
@@ -77,14 +107,9 @@ export async function main(argv: string[]): Promise<void> {
     command = action.name();
     log.debug(`${command} ${action.args.join(' ')}`);
   });
-  for (const mod of [create, start, run, state, kill, del, list, spec, validate]) mod.register(program, getGlobals);
+  const only = commandName(argv);
+  for (const load of only ? [COMMANDS[only]] : Object.values(COMMANDS)) load().register(program, getGlobals);
 
-  if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v'))) {
-    if (argv.length === 1) {
-      fs.writeSync(1, versionText(name));
-      return;
-    }
-  }
   program.action(() => {
     if (program.opts().version) fs.writeSync(1, versionText(name));
     else program.help();
