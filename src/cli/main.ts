@@ -26,6 +26,10 @@ const COMMANDS: Record<string, () => CommandModule> = {
   list: () => require('./commands/list'),
   spec: () => require('./commands/spec'),
   validate: () => require('./commands/validate'),
+  exec: () => require('./commands/exec'),
+  features: () => require('./commands/features'),
+  checkpoint: () => require('./commands/checkpoint'),
+  restore: () => require('./commands/restore'),
 };
 
 /** Global flags that take a value, so the command name can be found without commander. */
@@ -91,6 +95,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--rootless <value>', 'true, false or auto', 'auto')
     .option('-v, --version', 'print the version')
     .showHelpAfterError(false)
+    // Global flags come before the command, as with runc; `exec ID cmd -c x` keeps its -c.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => fs.writeSync(1, s), writeErr: (s) => fs.writeSync(2, s) });
 
   let globals: GlobalOptions | undefined;

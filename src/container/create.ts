@@ -22,6 +22,7 @@ import { managerForNew } from './cgroups';
 import { Channel, describeInitError } from './channel';
 import { destroyContainer } from './destroy';
 import { extraFds, listenEnv, listenFds } from './extra-fds';
+import { sendPidfd } from './pidfd-socket';
 import { writeIdMaps } from './idmap';
 
 export interface CreateOptions {
@@ -34,6 +35,8 @@ export interface CreateOptions {
   preserveFds?: number;
   /** `run` in the foreground with a terminal: the pty master comes back to us. */
   takeConsole?: boolean;
+  /** runc's --pidfd-socket: a pidfd of the container's init is sent there. */
+  pidfdSocket?: string;
 }
 
 export interface Created {
@@ -139,6 +142,7 @@ export function createContainer(opts: CreateOptions): Created {
     rec.creating = false;
     dir.write(rec);
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(rec.pid), 0o644);
+    if (opts.pidfdSocket) sendPidfd(opts.pidfdSocket, rec.pid);
     return { rec, dir, consoleMaster };
   } catch (e) {
     sync?.close();

@@ -24,6 +24,7 @@ import { managerOf } from './cgroups';
 import { Channel, describeInitError } from './channel';
 import { extraFds } from './extra-fds';
 import { proxyConsole, type ConsoleProxy } from './run';
+import { sendPidfd } from './pidfd-socket';
 import { frozenCheck } from './start';
 
 export interface ExecOptions extends ExecFlags {
@@ -184,20 +185,6 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
   if (opts.pidfdSocket) sendPidfd(opts.pidfdSocket, child);
   if (opts.detach) return 0;
   return waitAttached(child, master);
-}
-
-/** Sends a pidfd of `pid` to a unix socket, as runc's --pidfd-socket does. */
-export function sendPidfd(socketPath: string, pid: number): void {
-  const n = native();
-  const fd = n.pidfdOpen(pid);
-  if (fd < 0) throw new RuntimeError(`--pidfd-socket: process ${pid} is gone`);
-  try {
-    n.sendFdToSocket(path.resolve(socketPath), fd, 'pidfd');
-  } catch (e) {
-    throw new RuntimeError(`--pidfd-socket ${socketPath}: ${(e as Error).message}`);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 async function waitAttached(pid: number, master: number | undefined): Promise<number> {

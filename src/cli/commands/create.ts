@@ -15,6 +15,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .option('--no-pivot', 'use MS_MOVE and chroot instead of pivot_root')
     .option('--no-new-keyring', 'do not create a new session keyring')
     .option('--preserve-fds <n>', 'pass this many extra fds (from 3) to the container', '0')
+    .option('--pidfd-socket <path>', 'unix socket that receives a pidfd of the container process')
     .action((id: string, o) => {
       const g = globals();
       createContainer({
@@ -25,6 +26,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         consoleSocket: o.consoleSocket,
         noPivot: o.pivot === false,
         preserveFds: parseFds(o.preserveFds),
+        pidfdSocket: o.pidfdSocket,
       });
     });
 }

@@ -19,6 +19,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .option('--no-new-keyring', 'do not create a new session keyring')
     .option('--no-subreaper', 'accepted for runc compatibility (the runtime is the parent already)')
     .option('--preserve-fds <n>', 'pass this many extra fds (from 3) to the container', '0')
+    .option('--pidfd-socket <path>', 'unix socket that receives a pidfd of the container process')
     .action(async (id: string, o) => {
       const g = globals();
       process.exitCode = await runContainer({
@@ -29,6 +30,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
         consoleSocket: o.consoleSocket,
         noPivot: o.pivot === false,
         preserveFds: parseFds(o.preserveFds),
+        pidfdSocket: o.pidfdSocket,
         detach: o.detach,
         keep: o.keep,
       });
