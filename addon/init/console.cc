@@ -19,7 +19,8 @@ int gSocket = -1;
 }
 
 void connectConsoleSocket(const Json &console) {
-  if (!console.has("socket")) return;
+  // Connected once, early, by the helper while the host path is reachable.
+  if (!console.has("socket") || gSocket >= 0) return;
   const std::string path = console["socket"].asString();
   gSocket = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   struct sockaddr_un addr = {};

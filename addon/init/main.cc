@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -18,11 +19,16 @@
 #include "console.h"
 #include "credentials.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "launch.h"
 #include "namespaces.h"
 #include "rootfs.h"
 
 namespace {
+
+// The exec fifo, opened (O_PATH) before any namespace is entered: the container's root in a
+// user namespace may not be allowed to walk the state directory's path.
+int gFifo = -1;
 
 void setNames(const Json &plan) {
   if (plan.has("hostname")) {
@@ -42,8 +48,12 @@ void setNames(const Json &plan) {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   // Wait until the runtime wrote our id maps and placed us in the cgroups.
   Json go = receiveMessage();
-  if (plan["newUserNamespace"].asBool()) {
+  // Dumpable only so that an unprivileged runtime (or newuidmap) could write our id maps.
+  if (plan["dumpableForIdMaps"].asBool()) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (plan["newUserNamespace"].asBool() || plan["joinUserNamespace"].asBool()) {
     if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) fail("become root in user namespace", "linux.uidMappings", errno);
+    // Drop the host's supplementary groups; denied (EPERM) in a rootless single-id namespace.
+    if (setgroups(0, nullptr) != 0 && errno != EPERM) fail("setgroups", "linux.gidMappings", errno);
   }
   if (plan["unshareCgroup"].asBool() && unshare(CLONE_NEWCGROUP) != 0) fail("unshare cgroup namespace", "linux.namespaces", errno);
   if (plan["setsid"].asBool() && setsid() < 0) fail("setsid", "process", errno);
@@ -53,16 +63,10 @@ void setNames(const Json &plan) {
   const Json &console = plan["console"];
   if (isInit) {
     const Json &rootfs = plan["rootfs"];
-    connectConsoleSocket(console);
     prepareRootfs(rootfs);
     mountAll(rootfs, plan["mounts"]);
     createDevices(rootfs, plan["devices"], plan["symlinks"]);
-    int fifo = -1;
-    if (plan.has("fifo")) {
-      // The fifo's host path is gone after pivot_root; keep a handle to reopen it later.
-      fifo = open(plan["fifo"].asString().c_str(), O_PATH | O_CLOEXEC);
-      if (fifo < 0) fail("open exec fifo", "", errno, plan["fifo"].asString());
-    }
+    int fifo = gFifo;
     sendMessage("{\"type\":\"mounted\"}");
     Json hooksGo = receiveMessage();
     runHooks(plan["hooks"]["createContainer"], "createContainer", hooksGo["state"].asString());
@@ -137,10 +141,21 @@ int main(int argc, char **argv) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   umask(0);
   Json plan = receiveMessage();
+  if (plan.has("fifo")) {
+    // The fifo's host path is gone after pivot_root; keep a handle to reopen it later.
+    gFifo = open(plan["fifo"].asString().c_str(), O_PATH | O_CLOEXEC);
+    if (gFifo < 0) fail("open exec fifo", "", errno, plan["fifo"].asString());
+  }
+  // Host paths, reached while we still see the host: the console socket, bind sources.
+  if (!plan["console"].isNull()) connectConsoleSocket(plan["console"]);
+  if (plan["mode"].asString() == "init") prepareDetachedMounts(plan["mounts"]);
   joinNamespaces(plan["join"]);
   if (plan["newTimeNamespace"].asBool()) prepareTimeNamespace(plan["timeOffsets"].asString());
+  bool dumpable = plan["dumpableForIdMaps"].asBool();
+  if (dumpable) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
   pid_t pid = cloneChild((unsigned long)plan["cloneFlags"].asInt());
   if (pid == 0) containerSide(plan);
+  if (dumpable) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   sendMessage("{\"type\":\"pid\",\"pid\":" + std::to_string(pid) + "}");
   return 0;
 }

@@ -24,7 +24,23 @@ void joinNamespaces(const Json &joins) {
     if (fd < 0) fail("open namespace", joins[i]["field"].asString(), errno, path);
     fds.push_back(fd);
   }
+  // The plan puts a user namespace last: entered first, it would take away our rights over
+  // namespaces the host owns. A namespace owned by that user namespace may in turn refuse
+  // us until we are in it (an unprivileged caller), so those are tried again afterwards.
+  std::vector<size_t> retry;
   for (size_t i = 0; i < joins.size(); i++) {
+    int nstype = (int)joins[i]["nstype"].asInt();
+    if (setns(fds[i], nstype) != 0) {
+      bool userLater = nstype != CLONE_NEWUSER && joins[joins.size() - 1]["nstype"].asInt() == CLONE_NEWUSER;
+      if (errno == EPERM && userLater) {
+        retry.push_back(i);
+        continue;
+      }
+      fail("join namespace", joins[i]["field"].asString(), errno, joins[i]["path"].asString());
+    }
+    close(fds[i]);
+  }
+  for (size_t i : retry) {
     if (setns(fds[i], (int)joins[i]["nstype"].asInt()) != 0)
       fail("join namespace", joins[i]["field"].asString(), errno, joins[i]["path"].asString());
     close(fds[i]);

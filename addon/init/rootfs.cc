@@ -15,6 +15,8 @@
 #include <string>
 
 #include "channel.h"
+#include "idmap.h"
+#include "mountattr.h"
 #include "paths.h"
 
 namespace {
@@ -111,22 +113,34 @@ void mountAll(const Json &rootfs, const Json &mounts) {
     }
     bool bind = m["bind"].asBool();
     bool asFile = false;
+    // A tree the helper cloned before entering the namespaces (id-mapped, or a source the
+    // container's root may not reach): its type comes from the tree itself.
+    int tree = bind ? detachedTree(i) : -1;
     if (bind) {
       struct stat st;
-      if (stat(source.c_str(), &st) != 0) fail("stat mount source", field + ".source", errno, source);
+      if ((tree >= 0 ? fstat(tree, &st) : stat(source.c_str(), &st)) != 0) fail("stat mount source", field + ".source", errno, source);
       asFile = !S_ISDIR(st.st_mode);
     }
     int fd = ensureInRoot(root, dest, asFile);
     if (fd < 0) fail("create mount point", field + ".destination", errno, dest);
     std::string target = fdPath(fd);
-    if (bind) {
+    if (tree >= 0) {
+      attachDetached(i, fd, field, dest);
+    } else if (bind) {
       if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND | (flags & MS_REC), nullptr) != 0)
         fail("bind mount " + source + " on " + dest, field, errno);
     } else {
       const std::string data = m["data"].asString();
       if (mount(source.c_str(), target.c_str(), type.c_str(), flags & ~(kPropagation | MS_REC),
-                data.empty() ? nullptr : data.c_str()) != 0)
-        fail("mount " + type + " on " + dest, field, errno, data);
+                data.empty() ? nullptr : data.c_str()) != 0) {
+        // sysfs in a user namespace needs a network namespace of its own; without one the
+        // plan says to bind the host's instead, as runc does.
+        const std::string fallback = m["fallbackBind"].asString();
+        if (errno != EPERM || fallback.empty()) fail("mount " + type + " on " + dest, field, errno, data);
+        if (mount(fallback.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+          fail("bind mount " + fallback + " on " + dest + " (" + type + " is not allowed here)", field, errno);
+        bind = true;
+      }
     }
     close(fd);
     // Later steps act on the new mount, not on the directory beneath it.
@@ -142,6 +156,12 @@ void mountAll(const Json &rootfs, const Json &mounts) {
       int top = openInRoot(root, dest, O_PATH);
       if (top < 0 || mount(nullptr, fdPath(top).c_str(), nullptr, (unsigned long)props[k].asInt(), nullptr) != 0)
         fail("set propagation of " + dest, field + ".options", errno);
+      close(top);
+    }
+    if (m.has("recursiveAttrs")) {
+      int top = openInRoot(root, dest, O_PATH);
+      if (top < 0) fail("reopen mount point", field + ".destination", errno, dest);
+      applyRecursiveAttrs(top, m, dest);
       close(top);
     }
   }

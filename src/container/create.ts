@@ -1,5 +1,6 @@
 // `create`: everything up to the point where the container's program would run. The init
 // helper performs the plan; this file decides the order and undoes it all on failure.
+import * as fs from 'fs';
 import * as path from 'path';
 
 import { settleHookFrame } from '../hooks/init-report';
@@ -24,6 +25,7 @@ import { destroyContainer } from './destroy';
 import { extraFds, listenEnv, listenFds } from './extra-fds';
 import { sendPidfd } from './pidfd-socket';
 import { writeIdMaps } from './idmap';
+import { createCgroups, hostCgroupV2, isRootless, joinCgroups, ownCgroupHierarchies, rootlessResources } from './rootless';
 
 export interface CreateOptions {
   root: string;
@@ -37,6 +39,8 @@ export interface CreateOptions {
   takeConsole?: boolean;
   /** runc's --pidfd-socket: a pidfd of the container's init is sent there. */
   pidfdSocket?: string;
+  /** The global --rootless flag: true, false or auto (the default). */
+  rootless?: string;
 }
 
 export interface Created {
@@ -73,12 +77,16 @@ export function createContainer(opts: CreateOptions): Created {
     rec.cgroups = cg.toState();
     // Written before anything exists, so an interrupted create can always be deleted.
     dir.write(rec);
-    cg.create();
-    rec.cgroups = cg.toState();
+    const rootless = isRootless(opts.rootless);
+    // Rootless without a delegated cgroup: the container stays in the caller's cgroup.
+    let ownCgroups = createCgroups(cg, spec, rootless);
+    rec.cgroups = ownCgroups ? cg.toState() : undefined;
     dir.write(rec);
-    for (const w of cg.apply(spec.linux?.resources)) log.warn(w);
+    if (ownCgroups) for (const w of cg.apply(rootless ? rootlessResources(spec.linux?.resources) : spec.linux?.resources)) log.warn(w);
 
     native().mkfifo(dir.fifo, 0o622);
+    // Our umask took the write bit for others; the container's user must be able to open it.
+    fs.chmodSync(dir.fifo, 0o622);
     const seccomp = spec.linux?.seccomp ? compileSeccomp(native(), spec.linux.seccomp, { cacheDir: seccompCacheDir(opts.root) }) : null;
     if (seccomp?.skipped.length) log.debug(`linux.seccomp: syscalls unknown to libseccomp, skipped: ${seccomp.skipped.join(', ')}`);
     // Socket-activation fds (LISTEN_FDS) come first from fd 3, then --preserve-fds, as in runc.
@@ -91,10 +99,11 @@ export function createContainer(opts: CreateOptions): Created {
       noPivot: opts.noPivot,
       preserveFds: fds.length - 3,
       host: readHostCaps(),
-      cgroupHierarchies: hierarchies(cg.toState()),
-      cgroupV2: cg.toState().driver === 'v2',
+      cgroupHierarchies: ownCgroups ? hierarchies(cg.toState()) : ownCgroupHierarchies(),
+      cgroupV2: ownCgroups ? cg.toState().driver === 'v2' : hostCgroupV2(),
       seccomp: seccomp ? { bpf: seccomp.bpf.toString('base64'), flags: seccomp.flags } : null,
       warn: (m) => log.warn(m),
+      caller: { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 },
     });
 
     plan.process.env.push(...listenEnv(listen));
@@ -111,8 +120,12 @@ export function createContainer(opts: CreateOptions): Created {
     rec.initStartTime = readProcStat(rec.pid)?.startTime;
     dir.write(rec);
 
-    if (plan.newUserNamespace) writeIdMaps(rec.pid, spec.linux?.uidMappings, spec.linux?.gidMappings);
-    cg.join(rec.pid);
+    if (plan.idMaps) writeIdMaps(rec.pid, plan.idMaps);
+    if (ownCgroups && !joinCgroups(cg, rec.pid, spec, rootless)) {
+      ownCgroups = false;
+      rec.cgroups = undefined;
+      dir.write(rec);
+    }
     sync.send({ type: 'go' });
 
     let consoleMaster: number | undefined;

@@ -6,6 +6,7 @@ import type { Hook, Spec } from '../spec/types';
 import { RuntimeError } from '../util/errors';
 import type { HostCaps } from './capabilities';
 import { deviceSteps, devSymlinks } from './devices';
+import { planUserNamespace, type Caller } from './idmap';
 import { cgroupV1MountSteps, mountStep, PROPAGATION } from './mounts';
 import { planNamespaces, timeOffsetsText } from './namespaces';
 import { processPlan } from './process';
@@ -23,6 +24,8 @@ export interface InitOptions {
   cgroupV2: boolean;
   seccomp: { bpf: string; flags: number } | null;
   warn: (msg: string) => void;
+  /** Who runs the runtime (euid/egid): decides how user namespace maps are written. Root when absent. */
+  caller?: Caller;
 }
 
 export function hookSteps(hooks: Hook[] | undefined): HookStep[] {
@@ -64,12 +67,16 @@ export function buildInitPlan(spec: Spec, opts: InitOptions): LaunchPlan {
   });
   // /dev bound in from elsewhere already has its nodes; runc creates devices only on its own /dev.
   const devBound = mounts.some((m) => m.destination === '/dev' && m.bind);
+  const userns = planUserNamespace(spec, ns, opts.caller ?? { uid: 0, gid: 0 }, mounts);
 
   return {
     mode: 'init',
     join: ns.join,
     cloneFlags: ns.cloneFlags,
     newUserNamespace: ns.newUserNamespace,
+    joinUserNamespace: userns.joined,
+    dumpableForIdMaps: userns.dumpable,
+    idMaps: userns.idMaps,
     unshareCgroup: ns.unshareCgroup,
     newTimeNamespace: ns.newTimeNamespace,
     timeOffsets: timeOffsetsText(linux.timeOffsets),

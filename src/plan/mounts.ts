@@ -4,6 +4,7 @@ import * as path from 'path';
 
 import type { Mount } from '../spec/types';
 import { RuntimeError } from '../util/errors';
+import { idMapText } from './idmap';
 import type { MountStep } from './types';
 
 export const MS = {
@@ -74,8 +75,47 @@ export const PROPAGATION: Record<string, number> = {
   runbindable: MS.UNBINDABLE | MS.REC,
 };
 
-/** Recursive mount attributes (mount_setattr) and id-mapping: not performed by this build yet. */
-const UNSUPPORTED = /^(r(ro|rw|nosuid|suid|nodev|dev|noexec|exec|nodiratime|diratime|relatime|norelatime|noatime|atime|strictatime|nostrictatime|nosymfollow|symfollow)|idmap|ridmap)$/;
+/** mount_setattr(2) attribute bits. */
+export const MOUNT_ATTR = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  ATIME: 0x70,
+  RELATIME: 0x0,
+  NOATIME: 0x10,
+  STRICTATIME: 0x20,
+  NODIRATIME: 0x80,
+  NOSYMFOLLOW: 0x200000,
+} as const;
+
+const A = MOUNT_ATTR;
+/**
+ * Recursive options (mount_setattr with AT_RECURSIVE): option -> [attributes to set, to clear].
+ * Access time is one field of three modes: the kernel wants the whole field cleared and one
+ * mode set, so ratime/rnostrictatime mean the default (relatime) and rnorelatime strictatime,
+ * as their non-recursive namesakes do in mount(8).
+ */
+const RECURSIVE: Record<string, [number, number]> = {
+  rro: [A.RDONLY, 0],
+  rrw: [0, A.RDONLY],
+  rnosuid: [A.NOSUID, 0],
+  rsuid: [0, A.NOSUID],
+  rnodev: [A.NODEV, 0],
+  rdev: [0, A.NODEV],
+  rnoexec: [A.NOEXEC, 0],
+  rexec: [0, A.NOEXEC],
+  rnodiratime: [A.NODIRATIME, 0],
+  rdiratime: [0, A.NODIRATIME],
+  rnosymfollow: [A.NOSYMFOLLOW, 0],
+  rsymfollow: [0, A.NOSYMFOLLOW],
+  rrelatime: [A.RELATIME, A.ATIME],
+  ratime: [A.RELATIME, A.ATIME],
+  rnostrictatime: [A.RELATIME, A.ATIME],
+  rnoatime: [A.NOATIME, A.ATIME],
+  rstrictatime: [A.STRICTATIME, A.ATIME],
+  rnorelatime: [A.STRICTATIME, A.ATIME],
+};
 
 /** Options some engines add for their own use; runc passes them on as data, which breaks bind mounts. */
 const IGNORED = new Set(['tmpcopyup', 'notmpcopyup', 'copy-symlink', 'x-mount.mkdir']);
@@ -85,25 +125,38 @@ export interface ParsedOptions {
   propagation: number[];
   data: string[];
   bind: boolean;
+  /** Recursive attributes, when any r* option was given. */
+  recursive?: { set: number; clear: number };
+  idmap?: 'idmap' | 'ridmap';
 }
 
 export function parseMountOptions(options: string[] = [], field: string): ParsedOptions {
   let flags = 0;
   const propagation: number[] = [];
   const data: string[] = [];
-  options.forEach((opt, i) => {
+  let recursive: { set: number; clear: number } | undefined;
+  let idmap: 'idmap' | 'ridmap' | undefined;
+  options.forEach((opt) => {
     const f = FLAG_OPTIONS[opt];
+    const r = RECURSIVE[opt];
     if (f) {
       flags = (flags | f[0]) & ~f[1];
     } else if (PROPAGATION[opt] !== undefined) {
       propagation.push(PROPAGATION[opt]);
-    } else if (UNSUPPORTED.test(opt)) {
-      throw new RuntimeError(`config.json: ${field}.options[${i}]: mount option ${opt} is not supported by this runtime build`);
+    } else if (r) {
+      // Later options win, as with the flags above.
+      const cur = recursive ?? { set: 0, clear: 0 };
+      recursive = { set: (cur.set & ~r[1]) | r[0], clear: (cur.clear & ~r[0]) | r[1] };
+    } else if (opt === 'idmap' || opt === 'ridmap') {
+      idmap = opt;
     } else if (!IGNORED.has(opt)) {
       data.push(opt);
     }
   });
-  return { flags, propagation, data, bind: (flags & MS.BIND) !== 0 };
+  const out: ParsedOptions = { flags, propagation, data, bind: (flags & MS.BIND) !== 0 };
+  if (recursive) out.recursive = recursive;
+  if (idmap) out.idmap = idmap;
+  return out;
 }
 
 export function mountStep(m: Mount, index: number, bundle: string, warn: (msg: string) => void): MountStep {
@@ -117,7 +170,7 @@ export function mountStep(m: Mount, index: number, bundle: string, warn: (msg: s
   }
   let source = m.source ?? m.type ?? 'none';
   if (bind && !path.isAbsolute(source)) source = path.resolve(bundle, source);
-  return {
+  const step: MountStep = {
     field,
     source,
     destination: path.posix.normalize(destination),
@@ -126,6 +179,27 @@ export function mountStep(m: Mount, index: number, bundle: string, warn: (msg: s
     data: opts.data.join(','),
     bind,
     propagation: opts.propagation,
+  };
+  if (opts.recursive) step.recursiveAttrs = opts.recursive;
+  const idmap = idmapOf(m, field, opts, bind);
+  if (idmap) step.idmap = idmap;
+  return step;
+}
+
+/**
+ * idmap/ridmap, or mount uidMappings/gidMappings without either option (runc's reading).
+ * Empty map texts mean "the container's user namespace mappings", filled in by planUserNamespace.
+ */
+function idmapOf(m: Mount, field: string, opts: ParsedOptions, bind: boolean): MountStep['idmap'] {
+  const hasMaps = !!(m.uidMappings?.length || m.gidMappings?.length);
+  if (!opts.idmap && !hasMaps) return undefined;
+  if (!bind) throw new RuntimeError(`config.json: ${field}.options: id-mapped mounts are supported for bind mounts only`);
+  if (hasMaps && !m.uidMappings?.length) throw new RuntimeError(`config.json: ${field}.uidMappings: required together with gidMappings`);
+  if (hasMaps && !m.gidMappings?.length) throw new RuntimeError(`config.json: ${field}.gidMappings: required together with uidMappings`);
+  return {
+    uidMap: hasMaps ? idMapText(m.uidMappings!) : '',
+    gidMap: hasMaps ? idMapText(m.gidMappings!) : '',
+    recursive: opts.idmap === 'ridmap',
   };
 }
 

@@ -1,5 +1,6 @@
 // The launch plan: the contract between TypeScript and the init helper (addon/init/).
 // Plain data, fully decided here; the helper executes it without interpretation.
+import type { IdMapPlan } from './idmap';
 
 export interface JoinStep {
   path: string;
@@ -18,6 +19,14 @@ export interface MountStep {
   /** Only change the flags of what is already mounted at destination. */
   remount?: boolean;
   propagation: number[];
+  /** mount_setattr(AT_RECURSIVE) after the mount: MOUNT_ATTR_* bits to set and to clear. */
+  recursiveAttrs?: { set: number; clear: number };
+  /** An id-mapped bind: uid_map/gid_map text of the mapping, applied to the whole tree when recursive. */
+  idmap?: { uidMap: string; gidMap: string; recursive: boolean };
+  /** The helper clones the source (open_tree) before entering namespaces; the init attaches it. */
+  detached?: boolean;
+  /** When the mount is refused (EPERM), recursively bind this host path instead. */
+  fallbackBind?: string;
 }
 
 export interface DeviceStep {
@@ -73,6 +82,12 @@ export interface LaunchPlan {
   join: JoinStep[];
   cloneFlags: number;
   newUserNamespace: boolean;
+  /** A user namespace joined by path: the init becomes its root as with a new one. */
+  joinUserNamespace?: boolean;
+  /** Keep the container's first process dumpable until go (an unprivileged runtime writes its id maps). */
+  dumpableForIdMaps?: boolean;
+  /** The id maps the runtime writes for a new user namespace (not read by the helper). */
+  idMaps?: IdMapPlan | null;
   unshareCgroup: boolean;
   newTimeNamespace: boolean;
   timeOffsets: string;

@@ -38,14 +38,21 @@ export function defaultSpec(rootless = false, uid = 0, gid = 0): Spec {
     },
   };
   if (rootless) {
+    // runc's ToRootless: no network namespace (an unprivileged user cannot set one up with
+    // a route out) and a user namespace mapping the caller to root; /sys bound from the host,
+    // since sysfs needs a network namespace of its own; no uid=/gid= mount options, which
+    // would name ids the single mapping lacks; and no cgroup limits.
     const linux = spec.linux!;
     delete linux.resources;
-    linux.namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }, { type: 'user' }];
+    linux.namespaces = linux.namespaces!.filter((n) => n.type !== 'network' && n.type !== 'user');
+    linux.namespaces.push({ type: 'user' });
     linux.uidMappings = [{ containerID: 0, hostID: uid, size: 1 }];
     linux.gidMappings = [{ containerID: 0, hostID: gid, size: 1 }];
-    spec.mounts = spec.mounts!.filter((m) => m.type !== 'cgroup' && m.destination !== '/sys');
-    spec.mounts.push({ destination: '/sys', type: 'none', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
-    spec.mounts = spec.mounts.map((m) => (m.destination === '/dev/pts' ? { ...m, options: m.options!.filter((o) => o !== 'gid=5') } : m));
+    spec.mounts = spec.mounts!.map((m) => {
+      if (m.destination === '/sys') return { destination: '/sys', type: 'none', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] };
+      if (!m.options) return m;
+      return { ...m, options: m.options.filter((o) => !o.startsWith('uid=') && !o.startsWith('gid=')) };
+    });
   }
   return spec;
 }

@@ -20,6 +20,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const g = globals();
       createContainer({
         root: g.root,
+        rootless: g.rootless,
         id: checkId(id),
         bundle: o.bundle,
         pidFile: o.pidFile,

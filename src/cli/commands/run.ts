@@ -24,6 +24,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const g = globals();
       process.exitCode = await runContainer({
         root: g.root,
+        rootless: g.rootless,
         id: checkId(id),
         bundle: o.bundle,
         pidFile: o.pidFile,
