@@ -15,12 +15,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "attributes.h"
 #include "channel.h"
 #include "console.h"
 #include "credentials.h"
 #include "hooks.h"
 #include "idmap.h"
 #include "launch.h"
+#include "listener.h"
 #include "namespaces.h"
 #include "rootfs.h"
 
@@ -48,6 +50,7 @@ void setNames(const Json &plan) {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   // Wait until the runtime wrote our id maps and placed us in the cgroups.
   Json go = receiveMessage();
+  afterGo(plan);
   // Dumpable only so that an unprivileged runtime (or newuidmap) could write our id maps.
   if (plan["dumpableForIdMaps"].asBool()) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (plan["newUserNamespace"].asBool() || plan["joinUserNamespace"].asBool()) {
@@ -75,9 +78,10 @@ void setNames(const Json &plan) {
     finishRootfs(plan);
     umask(0022);
     applyRlimits(process["rlimits"]);
+    applyProcessAttributes(plan);
     const Json &seccomp = plan["seccomp"];
     bool nnp = process["noNewPrivileges"].asBool();
-    if (!seccomp.isNull() && !nnp) loadSeccomp(seccomp);
+    if (!seccomp.isNull() && !nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
     dropBounding(process["capabilities"]);
     switchUser(process);
     applyCapabilities(process["capabilities"]);
@@ -98,7 +102,7 @@ void setNames(const Json &plan) {
     // From here failures reach `start` through the fifo; the exec closes it on success.
     channelInit(w);
     runHooks(plan["hooks"]["startContainer"], "startContainer", hooksGo["startState"].asString());
-    if (!seccomp.isNull() && nnp) loadSeccomp(seccomp);
+    if (!seccomp.isNull() && nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompStartState"].asString());
     execProcess(process, exe, (int)plan["preserveFds"].asInt());
   }
 
@@ -109,9 +113,10 @@ void setNames(const Json &plan) {
   }
   umask(0022);
   applyRlimits(process["rlimits"]);
+  applyProcessAttributes(plan);
   const Json &seccomp = plan["seccomp"];
   bool nnp = process["noNewPrivileges"].asBool();
-  if (!seccomp.isNull() && !nnp) loadSeccomp(seccomp);
+  if (!seccomp.isNull() && !nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
   dropBounding(process["capabilities"]);
   switchUser(process);
   applyCapabilities(process["capabilities"]);
@@ -120,7 +125,7 @@ void setNames(const Json &plan) {
   std::string cwd = process["cwd"].asString();
   if (chdir(cwd.c_str()) != 0) fail("chdir", "process.cwd", errno, cwd);
   std::string exe = lookupExecutable(process);
-  if (!seccomp.isNull() && nnp) loadSeccomp(seccomp);
+  if (!seccomp.isNull() && nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   // Success is the channel closing on exec (it is close-on-exec).
   execProcess(process, exe, (int)plan["preserveFds"].asInt());
@@ -141,6 +146,7 @@ int main(int argc, char **argv) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   umask(0);
   Json plan = receiveMessage();
+  beforeNamespaces(plan);
   if (plan.has("fifo")) {
     // The fifo's host path is gone after pivot_root; keep a handle to reopen it later.
     gFifo = open(plan["fifo"].asString().c_str(), O_PATH | O_CLOEXEC);

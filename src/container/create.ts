@@ -10,6 +10,11 @@ import { initHelperPath, native } from '../native';
 import { buildInitPlan, rootfsPath } from '../plan/build';
 import { readHostCaps } from '../plan/capabilities';
 import { compileSeccomp, seccompCacheDir } from '../seccomp/compile';
+import { listenerGoFields, seccompPlan } from '../seccomp/listener';
+import { stateJson as containerState } from '../state/status';
+import { resctrlMounted } from '../plan/intelrdt';
+import { readLsmHost } from '../plan/lsm';
+import { checkNetDevices, moveNetDevices } from './netdevices';
 import { loadSpec } from '../spec/load';
 import type { Spec } from '../spec/types';
 import type { ContainerRecord } from '../state/record';
@@ -101,12 +106,15 @@ export function createContainer(opts: CreateOptions): Created {
       host: readHostCaps(),
       cgroupHierarchies: ownCgroups ? hierarchies(cg.toState()) : ownCgroupHierarchies(),
       cgroupV2: ownCgroups ? cg.toState().driver === 'v2' : hostCgroupV2(),
-      seccomp: seccomp ? { bpf: seccomp.bpf.toString('base64'), flags: seccomp.flags } : null,
+      seccomp: seccomp ? seccompPlan(seccomp, spec.linux!.seccomp!) : null,
+      lsm: readLsmHost(),
+      resctrl: resctrlMounted(),
       warn: (m) => log.warn(m),
       caller: { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 },
     });
 
     plan.process.env.push(...listenEnv(listen));
+    checkNetDevices(plan.netDevices ?? []);
     const spawned = native().spawnInit(initHelperPath(), fds);
     helperPid = spawned.pid;
     sync = new Channel(spawned.sync);
@@ -126,7 +134,9 @@ export function createContainer(opts: CreateOptions): Created {
       rec.cgroups = undefined;
       dir.write(rec);
     }
-    sync.send({ type: 'go' });
+    moveNetDevices(rec.pid, plan.netDevices ?? []);
+    // With a notifying filter the init hands the agent this state along with the fd.
+    sync.send({ type: 'go', ...listenerGoFields(plan.seccomp, spec.linux?.seccomp, rec.pid, (s) => containerState(rec, s)) });
 
     let consoleMaster: number | undefined;
     for (;;) {

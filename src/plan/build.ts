@@ -2,6 +2,7 @@
 // it needs comes in through `host`, so it is unit-tested without root.
 import * as path from 'path';
 
+import type { SeccompPlan } from '../seccomp/listener';
 import type { Hook, Spec } from '../spec/types';
 import { RuntimeError } from '../util/errors';
 import type { HostCaps } from './capabilities';
@@ -9,6 +10,11 @@ import { deviceSteps, devSymlinks } from './devices';
 import { planUserNamespace, type Caller } from './idmap';
 import { cgroupV1MountSteps, mountStep, PROPAGATION } from './mounts';
 import { planNamespaces, timeOffsetsText } from './namespaces';
+import { checkIntelRdt } from './intelrdt';
+import { checkLsm, labelMountData, mountLabel, type LsmHost } from './lsm';
+import { memoryPolicyStep } from './mempolicy';
+import { netDeviceMoves } from './netdevices';
+import { personalityValue } from './personality';
 import { processPlan } from './process';
 import type { HookStep, LaunchPlan, MountStep } from './types';
 
@@ -22,7 +28,11 @@ export interface InitOptions {
   /** Where the container's cgroup lives in each v1 hierarchy, for `type: cgroup` mounts. */
   cgroupHierarchies: { name: string; hostPath: string }[];
   cgroupV2: boolean;
-  seccomp: { bpf: string; flags: number } | null;
+  seccomp: SeccompPlan | null;
+  /** Which LSMs the host has enabled (lsm.ts readLsmHost); none when absent. */
+  lsm?: LsmHost;
+  /** /sys/fs/resctrl is mounted. */
+  resctrl?: boolean;
   warn: (msg: string) => void;
   /** Who runs the runtime (euid/egid): decides how user namespace maps are written. Root when absent. */
   caller?: Caller;
@@ -65,6 +75,11 @@ export function buildInitPlan(spec: Spec, opts: InitOptions): LaunchPlan {
     if (m.type === 'cgroup' && !opts.cgroupV2) mounts.push(...cgroupV1MountSteps(m, i, opts.cgroupHierarchies));
     else mounts.push(mountStep(m, i, opts.bundle, opts.warn));
   });
+  const lsm = opts.lsm ?? { apparmor: false, selinux: false };
+  checkLsm(proc, lsm);
+  checkIntelRdt(linux, !!opts.resctrl);
+  const label = mountLabel(linux, lsm, opts.warn);
+  if (label) for (const m of mounts) m.data = labelMountData(m.type, m.data, label, m.bind);
   // /dev bound in from elsewhere already has its nodes; runc creates devices only on its own /dev.
   const devBound = mounts.some((m) => m.destination === '/dev' && m.bind);
   const userns = planUserNamespace(spec, ns, opts.caller ?? { uid: 0, gid: 0 }, mounts);
@@ -100,6 +115,9 @@ export function buildInitPlan(spec: Spec, opts: InitOptions): LaunchPlan {
     fifo: opts.fifo,
     process: processPlan(proc, opts.host, opts.warn),
     seccomp: opts.seccomp,
+    personality: personalityValue(linux.personality),
+    memoryPolicy: memoryPolicyStep(linux.memoryPolicy),
+    netDevices: netDeviceMoves(linux, ns.has('network')),
     hooks: { createContainer: hookSteps(spec.hooks?.createContainer), startContainer: hookSteps(spec.hooks?.startContainer) },
     preserveFds: opts.preserveFds ?? 0,
   };

@@ -2,6 +2,7 @@
 import type { Process } from '../spec/types';
 import { capabilitySets, type HostCaps } from './capabilities';
 import { rlimitSteps } from './rlimits';
+import { affinityStep, ioPriorityValue, schedulerStep } from './scheduler';
 import type { ProcessPlan } from './types';
 
 export function processPlan(p: Process, host: HostCaps, warn: (msg: string) => void): ProcessPlan {
@@ -17,5 +18,11 @@ export function processPlan(p: Process, host: HostCaps, warn: (msg: string) => v
     noNewPrivileges: !!p.noNewPrivileges,
     oomScoreAdj: p.oomScoreAdj,
     capabilities: capabilitySets(p.capabilities, host, warn),
+    scheduler: schedulerStep(p.scheduler),
+    ioPriority: ioPriorityValue(p.ioPriority),
+    execCPUAffinity: affinityStep(p.execCPUAffinity),
+    // Whether the host can apply these is checked by the caller (lsm.ts checkLsm).
+    apparmorProfile: p.apparmorProfile || undefined,
+    selinuxLabel: p.selinuxLabel || undefined,
   };
 }

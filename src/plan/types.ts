@@ -1,5 +1,9 @@
 // The launch plan: the contract between TypeScript and the init helper (addon/init/).
 // Plain data, fully decided here; the helper executes it without interpretation.
+import type { SeccompPlan } from '../seccomp/listener';
+import type { MemoryPolicyStep } from './mempolicy';
+import type { NetDeviceMove } from './netdevices';
+import type { AffinityStep, SchedulerStep } from './scheduler';
 import type { IdMapPlan } from './idmap';
 
 export interface JoinStep {
@@ -68,6 +72,14 @@ export interface ProcessPlan {
   noNewPrivileges: boolean;
   oomScoreAdj?: number;
   capabilities: CapabilitySets | null;
+  /** sched_setattr(2) arguments (src/plan/scheduler.ts). */
+  scheduler?: SchedulerStep;
+  /** ioprio_set(2) value: class << 13 | level. */
+  ioPriority?: number;
+  /** CPU lists; applied to exec'd processes only (the spec excludes the init). */
+  execCPUAffinity?: AffinityStep;
+  apparmorProfile?: string;
+  selinuxLabel?: string;
 }
 
 export interface HookStep {
@@ -104,7 +116,13 @@ export interface LaunchPlan {
   console: { socket?: string; width?: number; height?: number } | null;
   fifo?: string;
   process: ProcessPlan;
-  seccomp: { bpf: string; flags: number } | null;
+  seccomp: SeccompPlan | null;
+  /** personality(2) argument. */
+  personality?: number;
+  /** set_mempolicy(2) mode (with flags) and nodes. */
+  memoryPolicy?: MemoryPolicyStep;
+  /** Interfaces the runtime moves into the container's network namespace (not read by the helper). */
+  netDevices?: NetDeviceMove[];
   hooks: { createContainer: HookStep[]; startContainer: HookStep[] };
   preserveFds: number;
 }

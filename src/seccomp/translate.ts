@@ -79,6 +79,9 @@ const BINARY_TREE_MIN_RULES = 32;
 
 const MAX_SYSCALL_ARGS = 6;
 
+/** Syscalls the init makes between loading a notifying filter and the agent getting its fd. */
+export const NOT_NOTIFIABLE: ReadonlySet<string> = new Set(['write', 'sendmsg']);
+
 const UINT64_MAX = (1n << 64n) - 1n;
 
 /** The argument values config.json may carry: a JSON number, or a lossless BigInt/decimal string. */
@@ -123,11 +126,18 @@ export function translateSeccomp(seccomp: Seccomp, field = 'linux.seccomp'): Sec
     checkNames(entry, where);
     if (entry.action === 'SCMP_ACT_NOTIFY') {
       needsListener = true;
-      // The init helper writes the listener fd out after the load; a
-      // notifying write would never get there (runc refuses it too).
-      if (entry.names.includes('write')) {
-        throw new SeccompConfigError(`${where}.names`, 'SCMP_ACT_NOTIFY cannot be used for the write syscall');
-      }
+      // Right after the load the init sends the notify fd to the agent with
+      // sendmsg, and then reports over its sync socket with write: a
+      // notification on either would wait for an agent that has no fd yet
+      // (runc refuses write for the same reason).
+      entry.names.forEach((name, k) => {
+        if (NOT_NOTIFIABLE.has(name)) {
+          throw new SeccompConfigError(
+            `${where}.names[${k}]`,
+            `SCMP_ACT_NOTIFY cannot be used for ${name}: the runtime needs it to hand the notify fd to listenerPath`,
+          );
+        }
+      });
     }
     const args = (entry.args ?? []).map((arg, j) => translateArg(arg, `${where}.args[${j}]`));
     // libseccomp refuses a rule whose action is the default one; it would

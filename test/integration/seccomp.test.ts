@@ -2,7 +2,9 @@
 // with the raw seccomp(2) call, observed from inside.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { Seccomp, Spec } from '../../src/spec/types';
@@ -11,8 +13,12 @@ import { cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type
 const skip = integrationSkip();
 const root = skip ? '' : makeRoot();
 const bundles: Bundle[] = [];
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'seccomp-test-'));
+const agents: ChildProcess[] = [];
 after(() => {
+  for (const a of agents) a.kill('SIGKILL');
   if (!skip) cleanup(root, bundles);
+  fs.rmSync(work, { recursive: true, force: true });
 });
 
 const ENOSPC = 28;
@@ -156,5 +162,121 @@ describe('seccomp', { skip }, () => {
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, re);
     }
+  });
+});
+
+// x86_64 syscall numbers the agent answers.
+const NR_MKDIR = 83;
+const NR_MKDIRAT = 258;
+
+/** test/helpers/seccomp-agent.c, compiled once for this file. */
+function agentBinary(): string | undefined {
+  const out = path.join(work, 'seccomp-agent');
+  if (fs.existsSync(out)) return out;
+  const src = path.join(__dirname, '..', '..', '..', '..', 'test', 'helpers', 'seccomp-agent.c');
+  const r = spawnSync('gcc', ['-O2', '-Wall', '-o', out, src], { encoding: 'utf8' });
+  return r.status === 0 ? out : undefined;
+}
+
+interface Agent {
+  socket: string;
+  stateFile: string;
+  state(): Record<string, any>;
+  answered(): string[];
+}
+
+/** Starts an agent answering mkdir/mkdirat with `errno` (0: success without running it). */
+function startAgent(name: string, errno: number): Promise<Agent> {
+  const bin = agentBinary();
+  assert.ok(bin, 'gcc could not build test/helpers/seccomp-agent.c');
+  const socket = path.join(work, `${name}.sock`);
+  const stateFile = path.join(work, `${name}.json`);
+  const proc = spawn(bin, [socket, stateFile, String(NR_MKDIR), String(errno), String(NR_MKDIRAT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  agents.push(proc);
+  return new Promise((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', (code) => reject(new Error(`seccomp-agent exited with ${code}`)));
+    proc.stdout!.once('data', () =>
+      resolve({
+        socket,
+        stateFile,
+        state: () => JSON.parse(fs.readFileSync(stateFile, 'utf8')),
+        answered: () => (fs.existsSync(`${stateFile}.log`) ? fs.readFileSync(`${stateFile}.log`, 'utf8').trim().split('\n') : []),
+      }),
+    );
+  });
+}
+
+function notifying(agent: Agent, extra: Partial<Seccomp> = {}): Seccomp {
+  return {
+    defaultAction: 'SCMP_ACT_ALLOW',
+    listenerPath: agent.socket,
+    listenerMetadata: 'agent-metadata;x=1',
+    syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }],
+    ...extra,
+  };
+}
+
+describe('seccomp user notification', { skip: skip || (agentBinary() ? false : 'gcc cannot build the agent') }, () => {
+  for (const nnp of [true, false]) {
+    test(`the agent gets the notify fd with the container process state and answers mkdir (noNewPrivileges ${nnp})`, async () => {
+      const agent = await startAgent(`answer-${nnp}`, 0);
+      const id = uniqueId('notify');
+      const b = bundle(['sh', '-c', 'mkdir /x; echo "mkdir=$?"; test -d /x && echo exists || echo absent; mkdir -p /tmp/ok && echo also'], notifying(agent), (s) => {
+        s.process!.noNewPrivileges = nnp;
+      });
+      const r = runtime(root, ['run', '-b', b.dir, id]);
+      assert.equal(r.status, 0, r.stderr);
+      // The agent made mkdir return 0 without running it.
+      assert.equal(r.stdout, 'mkdir=0\nabsent\nalso\n');
+      const state = agent.state();
+      assert.equal(state.ociVersion, '1.3.0');
+      assert.deepEqual(state.fds, ['seccompFd']);
+      assert.equal(state.metadata, 'agent-metadata;x=1');
+      assert.equal(typeof state.pid, 'number');
+      assert.ok(state.pid > 1);
+      assert.equal(state.state.id, id);
+      assert.equal(state.state.pid, state.pid);
+      assert.equal(state.state.bundle, b.dir);
+      // Loaded during create without no_new_privs; after start opened the fifo with it.
+      assert.equal(state.state.status, nnp ? 'created' : 'creating');
+      const answered = agent.answered();
+      assert.ok(answered.length >= 2, answered.join(','));
+      assert.ok(answered.every((l) => /^(83|258) \d+$/.test(l)), answered.join(','));
+    });
+  }
+
+  test('the agent answers with an errno of its choosing', async () => {
+    const agent = await startAgent('errno', ENOSPC);
+    const b = bundle(['/bin/oci-checker', 'mkdir', '/m', '--', 'write', '/w'], notifying(agent));
+    const out = checker(b);
+    assert.equal(out['mkdir /m'].errno, ENOSPC);
+    assert.equal(out['write /w'].ok, true);
+  });
+
+  test('a listener nobody listens on fails create naming listenerPath', () => {
+    const b = bundle(['true'], {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      listenerPath: path.join(work, 'nobody.sock'),
+      syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }],
+    });
+    const r = run(b);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /linux\.seccomp\.listenerPath: connect seccomp listener .*nobody\.sock.*No such file/);
+  });
+
+  test('a filter that refuses sendmsg cannot hand the fd over, and says so', async () => {
+    const agent = await startAgent('nosend', 0);
+    const b = bundle(['true'], notifying(agent, { syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }, { names: ['sendmsg'], action: 'SCMP_ACT_ERRNO' }] }));
+    const r = run(b);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /linux\.seccomp\.listenerPath: send seccomp notify fd.*sendmsg/);
+  });
+
+  test('NOTIFY on sendmsg or write is refused before anything runs', () => {
+    const b = bundle(['true'], { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/x.sock', syscalls: [{ names: ['mkdir', 'sendmsg'], action: 'SCMP_ACT_NOTIFY' }] });
+    const r = run(b);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /linux\.seccomp\.syscalls\[0\]\.names\[1\]: SCMP_ACT_NOTIFY cannot be used for sendmsg/);
   });
 });

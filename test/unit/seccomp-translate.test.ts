@@ -172,9 +172,17 @@ test('NOTIFY adds NEW_LISTENER, needs listenerPath, and is refused where runc re
   );
   throwsAt(
     () => translateSeccomp({ ...notify, syscalls: [{ names: ['read', 'write'], action: 'SCMP_ACT_NOTIFY' }] }),
-    'linux.seccomp.syscalls[0].names',
+    'linux.seccomp.syscalls[0].names[1]',
     /write/,
   );
+  // sendmsg hands the fd to the agent right after the load.
+  throwsAt(
+    () => translateSeccomp({ ...notify, syscalls: [{ names: ['mkdir', 'sendmsg'], action: 'SCMP_ACT_NOTIFY' }] }),
+    'linux.seccomp.syscalls[0].names[1]',
+    /sendmsg.*listenerPath/,
+  );
+  // Other actions on them are fine.
+  assert.equal(translateSeccomp({ ...notify, syscalls: [...notify.syscalls!, { names: ['sendmsg', 'write'], action: 'SCMP_ACT_LOG' }] }).compile.rules.length, 3);
   throwsAt(() => translateSeccomp(allow({ listenerMetadata: 'x' })), 'linux.seccomp.listenerMetadata');
 });
 
