@@ -9,6 +9,11 @@
 // covers the command and every descendant it reaped (our init helper, the container's init).
 // Without /usr/bin/time RSS is reported as null: Node cannot read a child's rusage.
 //
+// Environment: every subject runs without NODE_OPTIONS and NODE_EXTRA_CA_CERTS (unless
+// --keep-env). With NODE_EXTRA_CA_CERTS set, every node process parses a certificate bundle
+// before any JavaScript runs (about 70 ms on the reference machine): that would inflate the
+// floor and every one of our commands alike and make the ratios look better than they are.
+//
 // The create -> start -> wait -> delete lifecycle needs someone to reap the container's init
 // after `create` has exited, as containerd's shim does. The bench therefore re-executes
 // itself as a child subreaper (prctl through perl, which keeps the flag across exec) and
@@ -32,11 +37,12 @@ interface Options {
   bin: string;
   runc: string | null;
   quiet: boolean;
+  keepEnv: boolean;
 }
 
 function usage(): never {
   process.stderr.write(
-    'usage: node build/ts/bench/run.js [--runs N] [--warmup N] [--rss-runs N] [--out FILE] [--bin RUNTIME] [--runc RUNC | --no-runc] [--quiet]\n',
+    'usage: node build/ts/bench/run.js [--runs N] [--warmup N] [--rss-runs N] [--out FILE] [--bin RUNTIME] [--runc RUNC | --no-runc] [--keep-env] [--quiet]\n',
   );
   process.exit(2);
 }
@@ -50,6 +56,7 @@ function parseArgs(argv: string[]): Options {
     bin: path.join(REPO, 'dist', 'runtime.js'),
     runc: findRunc(),
     quiet: false,
+    keepEnv: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,6 +74,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--runc') o.runc = path.resolve(value());
     else if (a === '--no-runc') o.runc = null;
     else if (a === '--quiet') o.quiet = true;
+    else if (a === '--keep-env') o.keepEnv = true;
     else usage();
   }
   return o;
@@ -107,7 +115,10 @@ class Runner {
   private readonly timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   private readonly rssFile: string;
 
-  constructor(private readonly tmp: string) {
+  constructor(
+    private readonly tmp: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
     this.errFd = fs.openSync(path.join(tmp, 'stderr.log'), 'a');
     this.rssFile = path.join(tmp, 'rss');
   }
@@ -122,7 +133,7 @@ class Runner {
    * `create` inherits them, and a pipe would keep spawnSync waiting for the container.
    */
   run(argv: string[], withRss = false): { ms: number; rss?: number } {
-    const opts: SpawnSyncOptions = { stdio: [this.devnull, this.devnull, this.errFd] };
+    const opts: SpawnSyncOptions = { stdio: [this.devnull, this.devnull, this.errFd], env: this.env };
     const start = fs.fstatSync(this.errFd).size;
     let r;
     let ms: number;
@@ -323,12 +334,21 @@ function main(): void {
   }
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-bench-'));
-  const runner = new Runner(tmp);
+  const env = { ...process.env };
+  if (!o.keepEnv) {
+    delete env.NODE_OPTIONS;
+    delete env.NODE_EXTRA_CA_CERTS;
+    delete env[SUBREAPER_ENV];
+    delete env[`${SUBREAPER_ENV}_TRIED`];
+  }
+  const runner = new Runner(tmp, env);
   const ours: Engine = { name: 'runtime', argv: [o.bin], root: path.join(tmp, 'root-runtime'), ids: new Set(), pids: new Set() };
   const runc: Engine | null = o.runc ? { name: 'runc', argv: [o.runc], root: path.join(tmp, 'root-runc'), ids: new Set(), pids: new Set() } : null;
   const notes: string[] = [];
   if (!runc) notes.push('runc not found: its rows are skipped and the lifecycle target uses 0 ms for runc');
   if (!runner.canMeasureRss) notes.push('/usr/bin/time not found (apt-get install time): peak RSS not measured');
+  if (o.keepEnv && (process.env.NODE_OPTIONS || process.env.NODE_EXTRA_CA_CERTS)) notes.push('--keep-env: NODE_OPTIONS/NODE_EXTRA_CA_CERTS kept, every node start-up (the floor too) pays for them');
+  else if (process.env.NODE_EXTRA_CA_CERTS) notes.push('NODE_EXTRA_CA_CERTS is set here; subjects run without it (--keep-env to keep it)');
   if (!subreaper) notes.push('not a subreaper: lifecycle waits by polling /proc every 0.2 ms');
 
   let interrupted = false;
@@ -477,7 +497,7 @@ function main(): void {
     fs.writeFileSync(
       o.out,
       JSON.stringify(
-        { date: new Date().toISOString(), machine, runs: o.runs, warmup: o.warmup, rssRuns: o.rssRuns, unit: 'ms', results, targets, notes },
+        { date: new Date().toISOString(), machine, env: o.keepEnv ? 'inherited' : 'without NODE_OPTIONS and NODE_EXTRA_CA_CERTS', runs: o.runs, warmup: o.warmup, rssRuns: o.rssRuns, unit: 'ms', results, targets, notes },
         null,
         2,
       ) + '\n',

@@ -1,11 +1,28 @@
 // How container commands reach the cgroup layer (src/cgroups), kept in one place.
-import { cgroupManagerFor, cgroupManagerFromState, type CgroupManager } from '../cgroups/manager';
+import type { CgroupManager } from '../cgroups/manager';
 import type { ContainerRecord } from '../state/record';
 
+/** Loaded on first use: `state` and `list` of a created or stopped container never need it. */
+function manager(): typeof import('../cgroups/manager') {
+  return require('../cgroups/manager');
+}
+
 export function managerForNew(id: string, cgroupsPath: string | undefined): CgroupManager {
-  return cgroupManagerFor({ id, cgroupsPath });
+  return manager().cgroupManagerFor({ id, cgroupsPath });
 }
 
 export function managerOf(rec: ContainerRecord): CgroupManager | null {
+  const { cgroupManagerFromState } = manager();
   return rec.cgroups ? cgroupManagerFromState(rec.cgroups as Parameters<typeof cgroupManagerFromState>[0]) : null;
+}
+
+/** For deriveStatus: whether the container's freezer says frozen (read only when it matters). */
+export function frozenCheck(rec: ContainerRecord): () => boolean {
+  return () => {
+    try {
+      return managerOf(rec)?.state() === 'frozen';
+    } catch {
+      return false;
+    }
+  };
 }

@@ -11,7 +11,7 @@ import { RuntimeError } from '../util/errors';
 import { isAlive } from '../util/proc';
 import { destroyContainer } from './destroy';
 import { describeInitError, type InitMessage } from './channel';
-import { managerOf } from './cgroups';
+import { frozenCheck } from './cgroups';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -32,15 +32,8 @@ function parseFrames(buf: Buffer): InitMessage[] {
   return out;
 }
 
-export function frozenCheck(rec: ContainerRecord): () => boolean {
-  return () => {
-    try {
-      return managerOf(rec)?.state() === 'frozen';
-    } catch {
-      return false;
-    }
-  };
-}
+// Lives with the cgroup helpers so read-only commands need not load this module.
+export { frozenCheck };
 
 /** Called with the container's lock held and its status `created`. */
 export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 
 import type { Command } from 'commander';
 
-import { frozenCheck } from '../../container/start';
+import { frozenCheck } from '../../container/cgroups';
 import { deriveStatus } from '../../state/status';
 import { RuntimeError } from '../../util/errors';
 import { storeOf, type GlobalOptions } from '../context';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 
 import type { Command } from 'commander';
 
-import { frozenCheck } from '../../container/start';
+import { frozenCheck } from '../../container/cgroups';
 import { deriveStatus, stateJson } from '../../state/status';
 import { checkId } from '../../state/store';
 import { storeOf, type GlobalOptions } from '../context';
