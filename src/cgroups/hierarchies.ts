@@ -26,6 +26,11 @@ const V1_SUBSYSTEMS = new Set([
   'net_prio', 'hugetlb', 'pids', 'rdma', 'misc', 'debug',
 ]);
 
+/** Plain code-unit order: localeCompare would load ICU's collator, ~10 ms per command. */
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 /** mountinfo escapes spaces and friends as \ooo. */
 const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
@@ -68,7 +73,7 @@ export function layoutFromMountinfo(text: string, root: string): CgroupLayout | 
     }
   }
   if (v1.length === 0 && !unified) return null;
-  v1.sort((a, b) => a.name.localeCompare(b.name));
+  v1.sort(byName);
   return { mode: v1.length === 0 ? 'v2' : unified ? 'hybrid' : 'v1', v1, unified };
 }
 
@@ -103,7 +108,7 @@ export function layoutFromDirectory(root: string): CgroupLayout | null {
     }
   }
   if (v1.length === 0 && !unified) return null;
-  v1.sort((a, b) => a.name.localeCompare(b.name));
+  v1.sort(byName);
   return { mode: v1.length === 0 ? 'v2' : unified ? 'hybrid' : 'v1', v1, unified };
 }
 

@@ -108,7 +108,8 @@ export function createContainer(opts: CreateOptions): Created {
       cgroupV2: ownCgroups ? cg.toState().driver === 'v2' : hostCgroupV2(),
       seccomp: seccomp ? seccompPlan(seccomp, spec.linux!.seccomp!) : null,
       lsm: readLsmHost(),
-      resctrl: resctrlMounted(),
+      // Reading mountinfo costs a few ms: only when the config asks for RDT.
+      resctrl: spec.linux?.intelRdt ? resctrlMounted() : false,
       warn: (m) => log.warn(m),
       caller: { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 },
     });
