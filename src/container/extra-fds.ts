@@ -19,7 +19,12 @@ export function listenEnv(count: number): string[] {
   return count > 0 ? [`LISTEN_FDS=${count}`, 'LISTEN_PID=1'] : [];
 }
 
-/** fds 3.. for `listen` activation fds and `preserve` preserved ones, each checked to be open. */
+/**
+ * fds 3.. for `listen` activation fds and `preserve` preserved ones, each checked to be open.
+ * Like runc, this cannot tell the caller's fds from the runtime's own: Node opens its epoll
+ * and signal fds at the lowest free numbers, right after the caller's, and marks inherited
+ * fds close-on-exec too, so an overstated count passes some of Node's fds along.
+ */
 export function extraFds(listen: number, preserve: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < listen + preserve; i++) {
