@@ -66,8 +66,8 @@ void closeFd(int &fd) {
 
 // The hook's side of the fork: a clean process with the state pipe as stdin and our capture
 // pipes as stdout/stderr, nothing else inherited.
-[[noreturn]] void execHook(const std::string &path, std::vector<std::string> &args, std::vector<std::string> &env, int in, int out,
-                           int err, int report) {
+[[noreturn]] void execHook(const std::string &path, std::vector<std::string> &args, std::vector<std::string> &env, const std::string &dir,
+                           int in, int out, int err, int report) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -78,6 +78,9 @@ void closeFd(int &fd) {
     int e = errno;
     if (write(report, &e, sizeof e) < 0) _exit(127);
     _exit(127);
+  }
+  if (!dir.empty() && chdir(dir.c_str()) != 0) {
+    // Keep the init's working directory.
   }
   // Preserved fds, the exec fifo and the sync socket are the container's or ours, not the hook's.
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -91,7 +94,7 @@ void closeFd(int &fd) {
 
 // Runs one hook to its exit (or its timeout). The hook is done when its own process exits:
 // a descendant left holding its stdout is not waited for.
-Outcome runOne(const Json &h, const std::string &state, const std::string &name) {
+Outcome runOne(const Json &h, const std::string &state, const std::string &dir, const std::string &name) {
   std::string path = h["path"].asString();
   std::vector<std::string> args = h["args"].asStrings();
   if (args.empty()) args.push_back(path);
@@ -103,7 +106,7 @@ Outcome runOne(const Json &h, const std::string &state, const std::string &name)
     fail("hook pipes", name, errno);
   pid_t pid = fork();
   if (pid < 0) fail("fork hook", name, errno);
-  if (pid == 0) execHook(path, args, env, in[0], out[1], err[1], report[1]);
+  if (pid == 0) execHook(path, args, env, dir, in[0], out[1], err[1], report[1]);
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -167,11 +170,11 @@ Outcome runOne(const Json &h, const std::string &state, const std::string &name)
 
 }  // namespace
 
-void runHooks(const Json &hooks, const char *kind, const std::string &state) {
+void runHooks(const Json &hooks, const char *kind, const std::string &state, const std::string &dir) {
   for (size_t i = 0; i < hooks.size(); i++) {
     const Json &h = hooks[i];
     std::string name = std::string("hooks.") + kind + "[" + std::to_string(i) + "]";
-    Outcome o = runOne(h, state, name);
+    Outcome o = runOne(h, state, dir, name);
     int exitCode = WIFEXITED(o.status) ? WEXITSTATUS(o.status) : -1;
     int sig = WIFSIGNALED(o.status) ? WTERMSIG(o.status) : 0;
     sendMessage(std::string("{\"type\":\"hook\",\"kind\":") + jsonString(kind) + ",\"index\":" + std::to_string(i) +

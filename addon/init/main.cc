@@ -72,7 +72,8 @@ void setNames(const Json &plan) {
     int fifo = gFifo;
     sendMessage("{\"type\":\"mounted\"}");
     Json hooksGo = receiveMessage();
-    runHooks(plan["hooks"]["createContainer"], "createContainer", hooksGo["state"].asString());
+    // Still in the host's mount view: run from the bundle dir, as the runtime-side hooks do.
+    runHooks(plan["hooks"]["createContainer"], "createContainer", hooksGo["state"].asString(), hooksGo["hookDir"].asString());
     enterRootfs(rootfs);
     if (!console.isNull()) setupConsole(console, true);
     finishRootfs(plan);
@@ -101,7 +102,7 @@ void setNames(const Json &plan) {
     if (write(w, "0", 1) != 1) _exit(1);
     // From here failures reach `start` through the fifo; the exec closes it on success.
     channelInit(w);
-    runHooks(plan["hooks"]["startContainer"], "startContainer", hooksGo["startState"].asString());
+    runHooks(plan["hooks"]["startContainer"], "startContainer", hooksGo["startState"].asString(), "");
     if (!seccomp.isNull() && nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompStartState"].asString());
     execProcess(process, exe, (int)plan["preserveFds"].asInt());
   }

@@ -158,6 +158,7 @@ export function createContainer(opts: CreateOptions): Created {
           type: 'go',
           state: JSON.stringify(hookState(rec, 'createContainer')),
           startState: JSON.stringify(hookState(rec, 'startContainer')),
+          hookDir: bundle,
         });
       } else if (msg.type === 'ready') break;
     }

@@ -15,7 +15,7 @@ export function runHooks(kind: HookKind, hooks: Hook[] | undefined, state: State
   if (!hooks || hooks.length === 0) return;
   const input = JSON.stringify(state);
   hooks.forEach((hook, i) => {
-    const err: HookError | null = settle(kind, i, hook.path, hook.timeout, runHostHook(hook, input));
+    const err: HookError | null = settle(kind, i, hook.path, hook.timeout, runHostHook(hook, input, state.bundle));
     if (!err) return;
     if (onFailure === 'warn') log.warn(err.message);
     else throw err;

@@ -51,7 +51,8 @@ export function argvOf(hook: Hook): string[] {
   return hook.args && hook.args.length > 0 ? hook.args : [hook.path];
 }
 
-export function runHostHook(hook: Hook, input: string): HookOutcome {
+/** `cwd`: runc runs hooks from the bundle dir (it chdirs there); hooks written for it may rely on that. */
+export function runHostHook(hook: Hook, input: string, cwd?: string): HookOutcome {
   const out = captureFile();
   const err = captureFile();
   try {
@@ -59,6 +60,7 @@ export function runHostHook(hook: Hook, input: string): HookOutcome {
     const r = spawnSync(hook.path, argv.slice(1), {
       argv0: argv[0],
       input,
+      cwd: cwd && fs.existsSync(cwd) ? cwd : '/',
       // Exactly the hook's environment: what it sees must not depend on who called the runtime.
       env: envObject(hook.env),
       stdio: ['pipe', out, err],

@@ -39,6 +39,7 @@ echo "$*" > "$d/args"
 for n in ${NS.join(' ')}; do echo "$n $(readlink /proc/$self/ns/$n)"; done > "$d/ns"
 readlink /proc/$self/exe > "$d/exe"
 cat /proc/$self/mountinfo > "$d/mountinfo"
+pwd -P > "$d/cwd"
 `;
 
 const HOST_RECORDER = `#!/bin/sh
@@ -304,6 +305,12 @@ describe('hooks', { skip }, () => {
     assert.deepEqual(validateState(pst), []);
     assert.deepEqual(recordedNs(path.join(b.out, 'poststop')), hostNs);
     assert.ok(!fs.existsSync(path.join(root, id)), 'poststop runs after the container is deleted');
+
+    // Hooks in the host's mount view run from the bundle dir (as runc's do); startContainer
+    // from the process's cwd inside the container.
+    for (const kind of ['prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop'])
+      assert.equal(read(path.join(b.out, kind, 'cwd')).trim(), fs.realpathSync(b.dir), `${kind} cwd`);
+    assert.equal(read(path.join(b.out, 'startContainer', 'cwd')).trim(), b.spec.process!.cwd);
   });
 
   it('gives in-container hooks the host pid when the container shares the host pid namespace', () => {
