@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import type { Spec } from '../../src/spec/types';
-import { cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
 
 const skip = integrationSkip();
 const HOST = 100000;
@@ -52,6 +52,8 @@ describe('user namespaces (as root)', { skip }, () => {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
+  // create and run -d leave the container holding the stdio it was given: give it none we would wait on.
+  const quiet = (args: string[]) => spawnSync(process.execPath, [CLI, '--root', root, ...args], { stdio: 'ignore', timeout: 30000 });
   const run = (b: Bundle) => {
     bundles.push(b);
     return runtime(root, ['run', '-b', b.dir, uniqueId('userns')]);
@@ -131,8 +133,8 @@ describe('user namespaces (as root)', { skip }, () => {
     });
     bundles.push(b);
     const id = uniqueId('fifo');
-    const c = runtime(root, ['create', '-b', b.dir, id]);
-    assert.equal(c.status, 0, c.stderr);
+    const c = quiet(['create', '-b', b.dir, id]);
+    assert.equal(c.status, 0);
     const fifo = fs.statSync(path.join(root, id, 'exec.fifo'));
     assert.equal(fifo.mode & 0o777, 0o622);
     const s = runtime(root, ['start', id]);
@@ -145,8 +147,8 @@ describe('user namespaces (as root)', { skip }, () => {
     const a = usernsBundle(['sleep', '60']);
     bundles.push(a);
     const idA = uniqueId('owner');
-    const d = runtime(root, ['run', '-d', '-b', a.dir, idA]);
-    assert.equal(d.status, 0, d.stderr);
+    const d = quiet(['run', '-d', '-b', a.dir, idA]);
+    assert.equal(d.status, 0);
     const pid = JSON.parse(runtime(root, ['state', idA]).stdout).pid as number;
     const b = usernsBundle(['sh', '-c', 'id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user'], (spec) => {
       spec.linux!.namespaces = spec.linux!.namespaces!.map((n) => (n.type === 'user' ? { type: 'user', path: `/proc/${pid}/ns/user` } : n));
