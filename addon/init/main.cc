@@ -60,7 +60,6 @@ void setNames(const Json &plan) {
   }
   if (plan["unshareCgroup"].asBool() && unshare(CLONE_NEWCGROUP) != 0) fail("unshare cgroup namespace", "linux.namespaces", errno);
   if (plan["setsid"].asBool() && setsid() < 0) fail("setsid", "process", errno);
-  writeOomScoreAdj(process["oomScoreAdj"]);
   setNames(plan);
 
   const Json &console = plan["console"];
@@ -156,6 +155,10 @@ int main(int argc, char **argv) {
   // Host paths, reached while we still see the host: the console socket, bind sources.
   if (!plan["console"].isNull()) connectConsoleSocket(plan["console"]);
   if (plan["mode"].asString() == "init") prepareDetachedMounts(plan["mounts"]);
+  // Inherited by the container's process. Written here, with the runtime's rights: lowering it
+  // needs CAP_SYS_RESOURCE of the host, and inside a user namespace our own /proc files are
+  // not ours to write.
+  writeOomScoreAdj(plan["process"]["oomScoreAdj"]);
   joinNamespaces(plan["join"]);
   if (plan["newTimeNamespace"].asBool()) prepareTimeNamespace(plan["timeOffsets"].asString());
   bool dumpable = plan["dumpableForIdMaps"].asBool();
