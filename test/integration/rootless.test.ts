@@ -32,8 +32,8 @@ function skipReason(): string | false {
   const base = integrationSkip();
   if (base) return base;
   for (const tool of ['/usr/sbin/useradd', '/usr/sbin/userdel']) if (!fs.existsSync(tool)) return `${tool} missing`;
-  const addon = path.join(path.dirname(CLI), '..', 'build', 'Release', 'runtime_native.node');
-  for (const f of [CLI, addon, process.execPath]) if (!readableByOthers(f)) return `${f} is not readable by other users (see docs/userns.md)`;
+  const release = path.join(path.dirname(CLI), '..', 'build', 'Release');
+  for (const f of [CLI, path.join(release, 'runtime_native.node'), path.join(release, 'runtime-init'), process.execPath]) if (!readableByOthers(f)) return `${f} is not readable by other users (see docs/userns.md)`;
   return false;
 }
 
