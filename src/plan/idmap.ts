@@ -4,6 +4,7 @@
 // the mappings of id-mapped mounts. Pure: the caller's ids come in as arguments.
 import type { IdMapping, Spec } from '../spec/types';
 import { RuntimeError } from '../util/errors';
+import { MOUNT_ATTR, MS } from './mounts';
 import type { NamespacePlan } from './namespaces';
 import type { MountStep } from './types';
 
@@ -142,10 +143,25 @@ export function planUserNamespace(spec: Spec, ns: NamespacePlan, caller: Caller,
       step.detached = true;
     }
     // sysfs belongs to the network namespace; in a user namespace without its own, bind the host's.
-    if (step.type === 'sysfs' && (fresh || joined) && !ns.isNew('network')) step.fallbackBind = '/sys';
+    // That bind brings the host's mounts below /sys along: give them the flags asked for sysfs.
+    if (step.type === 'sysfs' && (fresh || joined) && !ns.isNew('network')) {
+      step.fallbackBind = '/sys';
+      const set = recursiveFlags(step.flags);
+      if (set) step.recursiveAttrs = { set: (step.recursiveAttrs?.set ?? 0) | set, clear: step.recursiveAttrs?.clear ?? 0 };
+    }
   }
 
   return { idMaps, joined, dumpable: fresh && rootless };
+}
+
+/** mount(2) flags as mount_setattr attributes (the bits that have both forms). */
+function recursiveFlags(flags: number): number {
+  let set = 0;
+  if (flags & MS.RDONLY) set |= MOUNT_ATTR.RDONLY;
+  if (flags & MS.NOSUID) set |= MOUNT_ATTR.NOSUID;
+  if (flags & MS.NODEV) set |= MOUNT_ATTR.NODEV;
+  if (flags & MS.NOEXEC) set |= MOUNT_ATTR.NOEXEC;
+  return set;
 }
 
 /** The host ids of the container's root, for chown of what the runtime creates for it. */

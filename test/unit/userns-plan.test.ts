@@ -154,9 +154,10 @@ describe('planUserNamespace', () => {
     assert.equal(remount.detached, undefined);
     assert.equal(sysfs.fallbackBind, undefined, 'the default config has its own network namespace');
     const noNet = spec((x) => (x.linux!.namespaces = x.linux!.namespaces!.filter((n) => n.type !== 'network')));
-    const sysfs2 = bind({ bind: false, type: 'sysfs', source: 'sysfs', flags: 0 });
+    const sysfs2 = bind({ bind: false, type: 'sysfs', source: 'sysfs', flags: 1 | 2 });
     plan(noNet, ROOT, [sysfs2]);
     assert.equal(sysfs2.fallbackBind, '/sys');
+    assert.deepEqual(sysfs2.recursiveAttrs, { set: MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID, clear: 0 }, 'the host mounts below /sys get the flags too');
     const plain = bind();
     plan(defaultSpec(), ROOT, [plain]);
     assert.equal(plain.detached, undefined, 'no user namespace: ordinary bind');
