@@ -23,6 +23,7 @@ import { RuntimeError } from '../util/errors';
 import { writeFileAtomic } from '../util/fsx';
 import { log } from '../util/log';
 import { readProcStat } from '../util/proc';
+import { containerDeviceRules } from '../cgroups/default-devices';
 import type { SavedCgroups } from '../cgroups/manager';
 import { managerForNew } from './cgroups';
 import { Channel, describeInitError } from './channel';
@@ -87,7 +88,11 @@ export function createContainer(opts: CreateOptions): Created {
     let ownCgroups = createCgroups(cg, spec, rootless);
     rec.cgroups = ownCgroups ? cg.toState() : undefined;
     dir.write(rec);
-    if (ownCgroups) for (const w of cg.apply(rootless ? rootlessResources(spec.linux?.resources) : spec.linux?.resources)) log.warn(w);
+    // runc's default device rules (/dev/null, /dev/pts/*...) follow the config's own rules.
+    const resources = rootless
+      ? rootlessResources(spec.linux?.resources)
+      : { ...spec.linux?.resources, devices: containerDeviceRules(spec.linux?.resources?.devices, spec.linux?.devices) };
+    if (ownCgroups) for (const w of cg.apply(resources)) log.warn(w);
 
     native().mkfifo(dir.fifo, 0o622);
     // Our umask took the write bit for others; the container's user must be able to open it.
