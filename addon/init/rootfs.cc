@@ -183,7 +183,15 @@ void createDevices(const Json &rootfs, const Json &devices, const Json &symlinks
     int realDir = openat(dir, ".", O_DIRECTORY | O_CLOEXEC);
     close(dir);
     if (realDir < 0) fail("open device directory", field, errno, parent);
-    unlinkat(realDir, base.c_str(), 0);
+    // config-linux.md#devices: a file already at path must be the requested device; anything
+    // else is an error (never deleted: the rootfs belongs to the caller). A match is kept.
+    struct stat existing;
+    if (fstatat(realDir, base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
+      bool same = (existing.st_mode & S_IFMT) == (mode & S_IFMT) && ((mode & S_IFMT) == S_IFIFO || existing.st_rdev == dev);
+      if (!same) fail("a different file exists at the device path", field, EEXIST, path);
+      close(realDir);
+      continue;
+    }
     if (mknodat(realDir, base.c_str(), mode, dev) == 0) {
       if (fchownat(realDir, base.c_str(), (uid_t)d["uid"].asInt(), (gid_t)d["gid"].asInt(), AT_SYMLINK_NOFOLLOW) != 0)
         fail("chown device", field, errno, path);
