@@ -9,12 +9,14 @@ import * as path from 'path';
 
 import { initHelperPath, native } from '../native';
 import { readHostCaps } from '../plan/capabilities';
+import { readLsmHost } from '../plan/lsm';
 import { buildExecPlan, checkExecProcess, execJoins, execProcess, withContainerDefaults, type ExecFlags, type NamespaceIdentity } from '../plan/exec';
 import { PROC_NS_NAME } from '../plan/namespaces';
-import { compileSeccomp } from '../seccomp/compile';
+import { compileSeccomp, seccompCacheDir } from '../seccomp/compile';
+import { listenerGoFields, seccompPlan } from '../seccomp/listener';
 import type { Process } from '../spec/types';
 import type { ContainerRecord } from '../state/record';
-import { deriveStatus } from '../state/status';
+import { deriveStatus, stateJson } from '../state/status';
 import { StateStore } from '../state/store';
 import { notExist, RuntimeError } from '../util/errors';
 import { writeFileAtomic } from '../util/fsx';
@@ -128,7 +130,8 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
   let proc = execProcess(container, file?.process, opts);
   // Built from config.json's process, everything is already the container's own.
   proc = withContainerDefaults(proc, container, file ? file.present : () => true);
-  checkExecProcess(proc, opts.processFile ? `--process ${opts.processFile}` : 'exec');
+  const source = opts.processFile ? `--process ${opts.processFile}` : 'exec';
+  checkExecProcess(proc, source);
 
   if (proc.terminal && opts.detach && !opts.consoleSocket) throw new RuntimeError('exec: a terminal with --detach needs --console-socket to send the pty master to');
   if (!proc.terminal && opts.consoleSocket) throw new RuntimeError('exec: --console-socket given but the process has no terminal (use -t/--tty)');
@@ -141,12 +144,15 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
   if (!isAlive(pid, rec.initStartTime)) throw new RuntimeError(`cannot exec in container ${opts.id}: container not running`);
 
   const seccompSpec = rec.spec.linux?.seccomp;
-  const seccomp = seccompSpec ? compileSeccomp(native(), seccompSpec) : null;
+  const seccomp = seccompSpec ? compileSeccomp(native(), seccompSpec, { cacheDir: seccompCacheDir(opts.root) }) : null;
   const plan = buildExecPlan({
     process: proc,
+    source,
+    linux: rec.spec.linux,
     joins,
     host: readHostCaps(),
-    seccomp: seccomp ? { bpf: seccomp.bpf.toString('base64'), flags: seccomp.flags } : null,
+    lsm: readLsmHost(),
+    seccomp: seccomp && seccompSpec ? seccompPlan(seccomp, seccompSpec) : null,
     consoleSocket,
     preserveFds: fds.length - 3,
     warn: (m) => log.warn(m),
@@ -166,7 +172,8 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
     const cg = managerOf(rec);
     if (cg) cg.join(child);
     if (opts.cgroups?.length) joinSubCgroups(rec, child, opts.cgroups);
-    sync.send({ type: 'go' });
+    // A filter with a listener: the agent gets this process's state with the notify fd.
+    sync.send({ type: 'go', ...listenerGoFields(plan.seccomp, seccompSpec, child, () => stateJson(rec, 'running')) });
     for (;;) {
       const msg = sync.receive();
       if (!msg) break;

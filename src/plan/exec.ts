@@ -5,10 +5,14 @@
 // runc's getProcess does. Whatever the exec'd process leaves unset (capabilities, rlimits,
 // noNewPrivileges, AppArmor, SELinux label, oomScoreAdj) it inherits from the container's
 // own process, as libcontainer's setns init does.
-import type { Process } from '../spec/types';
+import type { SeccompPlan } from '../seccomp/listener';
+import type { Linux, Process } from '../spec/types';
 import { RuntimeError } from '../util/errors';
 import { CAPS, type HostCaps } from './capabilities';
+import { checkLsm, type LsmHost } from './lsm';
+import { memoryPolicyStep } from './mempolicy';
 import { CLONE_FLAGS, PROC_NS_NAME } from './namespaces';
+import { personalityValue } from './personality';
 import { processPlan } from './process';
 import type { JoinStep, LaunchPlan } from './types';
 
@@ -132,9 +136,14 @@ export function execJoins(initPid: number, namespaces: NamespaceIdentity[]): Joi
 
 export interface ExecPlanOptions {
   process: Process;
+  /** How errors name where the process came from: "--process FILE" or "exec". */
+  source: string;
+  /** The container's linux section: personality and memory policy hold for its every process. */
+  linux: Linux | undefined;
   joins: JoinStep[];
   host: HostCaps;
-  seccomp: { bpf: string; flags: number } | null;
+  lsm: LsmHost;
+  seccomp: SeccompPlan | null;
   /** Where the pty master goes: a socket path, '' for the runtime itself, undefined for no terminal. */
   consoleSocket?: string;
   preserveFds: number;
@@ -145,8 +154,8 @@ export function buildExecPlan(opts: ExecPlanOptions): LaunchPlan {
   const p = opts.process;
   if (p.terminal && opts.consoleSocket === undefined) throw new RuntimeError('exec: the process has a terminal but nowhere to send it (--console-socket)');
   if (!p.terminal && opts.consoleSocket) throw new RuntimeError('--console-socket given but the process has no terminal (use -t/--tty or process.terminal)');
-  if (p.apparmorProfile) opts.warn(`process.apparmorProfile: AppArmor is not supported by this runtime; ${p.apparmorProfile} not applied`);
-  if (p.selinuxLabel) opts.warn(`process.selinuxLabel: SELinux is not supported by this runtime; label not applied`);
+  // As for create: a profile or label the host cannot apply is an error, as runc makes it.
+  checkLsm(p, opts.lsm, `${opts.source}: process`);
   return {
     mode: 'exec',
     join: opts.joins,
@@ -165,6 +174,8 @@ export function buildExecPlan(opts: ExecPlanOptions): LaunchPlan {
     console: p.terminal ? { socket: opts.consoleSocket || undefined, width: p.consoleSize?.width, height: p.consoleSize?.height } : null,
     process: processPlan(p, opts.host, opts.warn),
     seccomp: opts.seccomp,
+    personality: personalityValue(opts.linux?.personality),
+    memoryPolicy: memoryPolicyStep(opts.linux?.memoryPolicy),
     hooks: { createContainer: [], startContainer: [] },
     preserveFds: opts.preserveFds,
   };

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { readLsmHost } from '../../src/plan/lsm';
 import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
 
 const skip = integrationSkip();
@@ -169,6 +170,20 @@ describe('exec', { skip }, () => {
     assert.match(off.stdout, /NoNewPrivs:\s+0/);
     const on = runtime(root, ['exec', '--no-new-privs', id, 'grep', 'NoNewPrivs', '/proc/self/status']);
     assert.match(on.stdout, /NoNewPrivs:\s+1/);
+  });
+
+  it('refuses an AppArmor profile or SELinux label the host cannot apply, as create does', () => {
+    const lsm = readLsmHost();
+    if (!lsm.apparmor) {
+      const r = runtime(root, ['exec', '--apparmor', 'some-profile', id, 'true']);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /exec: process\.apparmorProfile: AppArmor is not enabled on this host/);
+    }
+    if (!lsm.selinux) {
+      const r = runtime(root, ['exec', '--process-label', 'system_u:system_r:container_t:s0', id, 'true']);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /exec: process\.selinuxLabel: SELinux is disabled/);
+    }
   });
 
   it('runs a process JSON given with --process, filling the rest from the container', () => {

@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
 import { CAPS } from '../../src/plan/capabilities';
+import { idmapSupported } from '../../src/plan/idmap-support';
+import { MPOL_FLAGS, MPOL_MODES } from '../../src/plan/mempolicy';
 import { parseMountOptions } from '../../src/plan/mounts';
 import { CLI, cleanup, makeBundle, makeRoot, runtime, uniqueId, integrationSkip, type Bundle } from '../helpers/runtime';
 
@@ -23,6 +25,8 @@ type Features = {
     apparmor: { enabled: boolean };
     selinux: { enabled: boolean };
     intelRdt: { enabled: boolean };
+    netDevices: { enabled: boolean };
+    memoryPolicy: { modes: string[]; flags: string[] };
     mountExtensions: { idmap: { enabled: boolean } };
   };
   annotations: Record<string, string>;
@@ -95,21 +99,22 @@ describe('features', { skip }, () => {
     assert.match(f.annotations['io.github.seccomp.libseccomp.version'], /^\d+\.\d+\.\d+$/);
   });
 
-  it('claims no AppArmor, SELinux or Intel RDT, and no checkpoint', () => {
-    assert.equal(f.linux.apparmor.enabled, false);
-    assert.equal(f.linux.selinux.enabled, false);
+  it('claims AppArmor and SELinux (applied where the host has them), not Intel RDT or checkpoint', () => {
+    assert.equal(f.linux.apparmor.enabled, true);
+    assert.equal(f.linux.selinux.enabled, true);
     assert.equal(f.linux.intelRdt.enabled, false);
+    assert.equal(f.linux.netDevices.enabled, true);
     assert.equal(f.annotations['org.opencontainers.runc.checkpoint.enabled'], 'false');
   });
 
-  it('reports idmapped mounts as the mount parser handles them', () => {
-    let parses = true;
-    try {
-      parseMountOptions(['idmap'], 'test');
-    } catch {
-      parses = false;
-    }
-    assert.equal(f.linux.mountExtensions.idmap.enabled, parses);
+  it('lists the memory policy modes and flags the plan translates', () => {
+    assert.deepEqual([...f.linux.memoryPolicy.modes].sort(), Object.keys(MPOL_MODES).sort());
+    assert.deepEqual([...f.linux.memoryPolicy.flags].sort(), Object.keys(MPOL_FLAGS).sort());
+    assert.ok(f.linux.memoryPolicy.modes.includes('MPOL_BIND'));
+  });
+
+  it('reports idmapped mounts as the implementation says', () => {
+    assert.equal(f.linux.mountExtensions.idmap.enabled, idmapSupported());
   });
 
   it('carries runc\'s version annotations', () => {

@@ -27,8 +27,8 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .option('--preserve-fds <n>', 'pass this many extra fds (from 3) to the process', '0')
     .option('--ignore-paused', 'exec even when the container is paused (the process starts frozen)')
     .option('--cgroup <[controllers:]path>', 'run in this sub-cgroup of the container (repeatable)', collect, [])
-    .option('--apparmor <profile>', 'AppArmor profile for the process (not supported: warns)')
-    .option('--process-label <label>', 'SELinux label for the process (not supported: warns)')
+    .option('--apparmor <profile>', 'AppArmor profile for the process')
+    .option('--process-label <label>', 'SELinux label for the process')
     .option('--pidfd-socket <path>', 'unix socket that receives a pidfd of the process')
     // Flags after the command belong to the command: `exec ID sh -c 'echo hi'`.
     .passThroughOptions()

@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 
 import { native } from '../../native';
 import { CAPS } from '../../plan/capabilities';
+import { idmapSupported } from '../../plan/idmap-support';
+import { MPOL_FLAGS, MPOL_MODES } from '../../plan/mempolicy';
 import { parseMountOptions } from '../../plan/mounts';
 import { CLONE_FLAGS } from '../../plan/namespaces';
 import { seccompFeatures, type SeccompInfo } from '../../seccomp/features';
@@ -43,15 +45,6 @@ export function recognizedMountOptions(): string[] {
   }).sort();
 }
 
-function idmapSupported(): boolean {
-  try {
-    parseMountOptions(['idmap'], 'features');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface FeaturesInput {
   version: string;
   commit: string;
@@ -75,11 +68,14 @@ export function buildFeatures(input: FeaturesInput): Record<string, unknown> {
       capabilities: [...CAPS],
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
       seccomp: seccompFeatures(input.seccomp),
-      apparmor: { enabled: false },
-      selinux: { enabled: false },
+      // Applied when the host has them (src/plan/lsm.ts, addon/init/lsm.cc), as runc does.
+      apparmor: { enabled: true },
+      selinux: { enabled: true },
+      memoryPolicy: { modes: Object.keys(MPOL_MODES), flags: Object.keys(MPOL_FLAGS) },
+      // Refused with the reason (src/plan/intelrdt.ts): no resctrl groups yet.
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: idmapSupported() } },
-      netDevices: { enabled: false },
+      netDevices: { enabled: true },
     },
     annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
