@@ -63,3 +63,12 @@ void setupConsole(const Json &console, bool bindDevConsole) {
     if (dup3(peer, i, 0) < 0) fail("dup pty onto stdio", "process.terminal", errno);
   if (peer > 2) close(peer);
 }
+
+void giveConsoleTo(const Json &process) {
+  uid_t uid = (uid_t)process["uid"].asInt();
+  // Only the owner changes; the group stays devpts's (gid=5 on most configs). Failure is
+  // not fatal: the fds are open already, only a reopen would suffer.
+  if (uid == 0) return;
+  int rc = fchown(0, uid, (gid_t)-1);
+  (void)rc;
+}

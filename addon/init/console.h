@@ -7,3 +7,6 @@
 void connectConsoleSocket(const Json &console);
 // After pivot_root (or after joining the mount namespace for exec).
 void setupConsole(const Json &console, bool bindDevConsole);
+// The terminal belongs to the process's user, as runc's fixStdioPermissions makes it:
+// programs that reopen their tty (tty, script, ssh) need to own it.
+void giveConsoleTo(const Json &process);

@@ -74,7 +74,10 @@ void setNames(const Json &plan) {
     // Still in the host's mount view: run from the bundle dir, as the runtime-side hooks do.
     runHooks(plan["hooks"]["createContainer"], "createContainer", hooksGo["state"].asString(), hooksGo["hookDir"].asString());
     enterRootfs(rootfs);
-    if (!console.isNull()) setupConsole(console, true);
+    if (!console.isNull()) {
+      setupConsole(console, true);
+      giveConsoleTo(process);
+    }
     finishRootfs(plan);
     umask(0022);
     applyRlimits(process["rlimits"]);
@@ -110,6 +113,7 @@ void setNames(const Json &plan) {
   if (!console.isNull()) {
     connectConsoleSocket(console);
     setupConsole(console, false);
+    giveConsoleTo(process);
   }
   umask(0022);
   applyRlimits(process["rlimits"]);

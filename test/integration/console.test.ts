@@ -185,6 +185,11 @@ describe('console socket', { skip }, () => {
       const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { input: '[ -t 0 ] && echo exec-tty-$((5+5))\nexit 9\n', encoding: 'utf8', timeout: 30000 });
       assert.equal(r.status, 9, r.stdout + r.stderr);
       assert.match(r.stdout, /exec-tty-10/);
+      // The terminal belongs to the process's user, so a program may reopen it.
+      const asUser = `${process.execPath} ${CLI} --root ${root} exec -t -u 1000:1000 ${id} sh`;
+      const u = spawnSync('script', ['-qec', asUser, '/dev/null'], { input: 'echo owner-$(stat -c %u $(tty))\nexit\n', encoding: 'utf8', timeout: 30000 });
+      assert.equal(u.status, 0, u.stdout + u.stderr);
+      assert.match(u.stdout, /owner-1000/);
     } finally {
       runtime(root, ['delete', '-f', id]);
     }
