@@ -280,3 +280,28 @@ describe('seccomp user notification', { skip: skip || (agentBinary() ? false : '
     assert.match(r.stderr, /linux\.seccomp\.syscalls\[0\]\.names\[1\]: SCMP_ACT_NOTIFY cannot be used for sendmsg/);
   });
 });
+
+describe('exec under the container filter', { skip: skip || (runtime(root, ['exec', '--help']).status === 0 ? false : 'no exec command in this build') }, () => {
+  for (const nnp of [true, false]) {
+    test(`the joining process gets linux.seccomp (noNewPrivileges ${nnp})`, () => {
+      const id = uniqueId('exec');
+      // The container lets go of our stdout/stderr pipes, or runtime() would wait for it.
+      const b = bundle(['sh', '-c', 'exec sleep 30 >/tmp/out 2>&1'], mkdirErrno, (s) => {
+        s.process!.noNewPrivileges = nnp;
+      });
+      const started = runtime(root, ['run', '-d', '-b', b.dir, id]);
+      assert.equal(started.status, 0, started.stderr);
+      try {
+        const r = runtime(root, ['exec', id, '/bin/oci-checker', 'mkdir', '/from-exec', '--', 'write', '/w', '--', 'all']);
+        assert.equal(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout);
+        assert.equal(out['mkdir /from-exec'].errno, ENOSPC);
+        assert.equal(out['write /w'].ok, true);
+        assert.equal(out.all.status.Seccomp, 2);
+        assert.equal(out.all.status.Seccomp_filters, 1, 'one filter: the one exec loaded');
+      } finally {
+        runtime(root, ['delete', '-f', id]);
+      }
+    });
+  }
+});
