@@ -304,4 +304,28 @@ describe('exec under the container filter', { skip: skip || (runtime(root, ['exe
       }
     });
   }
+
+  test('an exec under a notifying filter hands its own notify fd to the agent', async () => {
+    const id = uniqueId('exec-notify');
+    const forInit = await startAgent('exec-init', ENOSPC);
+    const b = bundle(['sh', '-c', 'exec sleep 30 >/tmp/out 2>&1'], notifying(forInit));
+    const started = runtime(root, ['run', '-d', '-b', b.dir, id]);
+    assert.equal(started.status, 0, started.stderr);
+    try {
+      assert.equal(forInit.state().state.id, id);
+      // The first agent took its one connection and left the path free for the next.
+      const forExec = await startAgent('exec-init', 0);
+      const r = runtime(root, ['exec', id, 'sh', '-c', 'mkdir /e; echo "mkdir=$?"; test -d /e && echo exists || echo absent']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'mkdir=0\nabsent\n');
+      const state = forExec.state();
+      assert.deepEqual(state.fds, ['seccompFd']);
+      assert.equal(state.state.id, id);
+      assert.equal(state.state.status, 'running');
+      assert.notEqual(state.pid, state.state.pid, 'the exec\'d process, not the init');
+      assert.ok(forExec.answered().length >= 1);
+    } finally {
+      runtime(root, ['delete', '-f', id]);
+    }
+  });
 });
