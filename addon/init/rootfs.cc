@@ -84,10 +84,12 @@ void prepareRootfs(const Json &rootfs) {
   const std::string path = rootfs["path"].asString();
   unsigned long prop = (unsigned long)rootfs["propagation"].asInt(MS_SLAVE | MS_REC);
   if (mount(nullptr, "/", nullptr, prop, nullptr) != 0) fail("set propagation of /", "linux.rootfsPropagation", errno);
-  // pivot_root refuses a new root whose parent mount is shared.
+  // pivot_root refuses a new root whose parent mount is shared, and a non-recursive
+  // rootfsPropagation leaves a shared host mount holding the rootfs shared: make it private
+  // for "shared", else a slave (host mount events still reach "slave" roots).
   std::string parent = mountPointOf(path);
-  if ((prop & MS_SHARED) && mount(nullptr, parent.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
-    fail("make rootfs parent private", "linux.rootfsPropagation", errno, parent);
+  if (mount(nullptr, parent.c_str(), nullptr, (prop & MS_SHARED) ? MS_PRIVATE : MS_SLAVE, nullptr) != 0)
+    fail("make rootfs parent unshared", "linux.rootfsPropagation", errno, parent);
   if (mount(path.c_str(), path.c_str(), "bind", MS_BIND | MS_REC, nullptr) != 0) fail("bind rootfs", "root.path", errno, path);
 }
 
