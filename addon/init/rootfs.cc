@@ -255,6 +255,22 @@ void enterRootfs(const Json &rootfs) {
 
 void finishRootfs(const Json &plan) {
   int root = gRootfd;
+  // Sysctls first: the default readonlyPaths make /proc/sys read-only (runc's order too).
+  const Json &sysctl = plan["sysctl"];
+  for (size_t i = 0; i < sysctl.size(); i++) {
+    const std::string key = sysctl[i]["key"].asString();
+    const std::string field = "linux.sysctl." + key;
+    std::string rel = key;
+    for (char &c : rel)
+      if (c == '.') c = '/';
+    // Only ever write through a file that really is on procfs (CVE-2025-52881).
+    int fd = openInRoot(root, "/proc/sys/" + rel, O_WRONLY);
+    if (fd < 0) fail("open sysctl", field, errno, "/proc/sys/" + rel);
+    if (!isProcfs(fd)) fail("write sysctl", field, EXDEV, "not on procfs");
+    const std::string value = sysctl[i]["value"].asString();
+    if (write(fd, value.data(), value.size()) < 0) fail("write sysctl", field, errno, value);
+    close(fd);
+  }
   const Json &masked = plan["maskedPaths"];
   for (size_t i = 0; i < masked.size(); i++) {
     const std::string p = masked[i].asString();
@@ -295,21 +311,6 @@ void finishRootfs(const Json &plan) {
     if (top < 0) fail("reopen readonly path", field, errno, p);
     remountBind(fdPath(top), MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC, field, p);
     close(top);
-  }
-  const Json &sysctl = plan["sysctl"];
-  for (size_t i = 0; i < sysctl.size(); i++) {
-    const std::string key = sysctl[i]["key"].asString();
-    const std::string field = "linux.sysctl." + key;
-    std::string rel = key;
-    for (char &c : rel)
-      if (c == '.') c = '/';
-    // Only ever write through a file that really is on procfs (CVE-2025-52881).
-    int fd = openInRoot(root, "/proc/sys/" + rel, O_WRONLY);
-    if (fd < 0) fail("open sysctl", field, errno, "/proc/sys/" + rel);
-    if (!isProcfs(fd)) fail("write sysctl", field, EXDEV, "not on procfs");
-    const std::string value = sysctl[i]["value"].asString();
-    if (write(fd, value.data(), value.size()) < 0) fail("write sysctl", field, errno, value);
-    close(fd);
   }
   if (plan["rootfs"]["readonly"].asBool()) remountBind("/", MS_RDONLY, "root.readonly", "/");
 }
