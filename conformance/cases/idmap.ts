@@ -27,6 +27,11 @@ function ownedFiles(t: Ctx, owners: Record<string, number>): string {
   return dir;
 }
 
+/** The mount point made by us: in a user namespace the runtime cannot write a host-owned rootfs. */
+function mountPoint(t: Ctx, b: { rootfs: string }, p: string): void {
+  fs.mkdirSync(path.join(b.rootfs, p), { recursive: true });
+}
+
 export const cases: Case[] = [
   {
     name: 'config-linux.md#user-namespace-mappings: uidMappings and gidMappings are the user namespace maps',
@@ -63,7 +68,7 @@ export const cases: Case[] = [
         // Files owned by 1000.. on disk become host 100000.., which is container 0..
         const map = [{ containerID: 1000, hostID: 100000, size: 10 }];
         s.mounts!.push({ destination: '/idm', type: 'bind', source: dir, options: ['bind', 'idmap'], uidMappings: map, gidMappings: map });
-      });
+      }, { prepare: (b) => mountPoint(t, b, 'idm') });
       t.eq([out['stat /idm/a'].uid, out['stat /idm/a'].gid], [0, 0], 'a file of disk uid 1000 is owned by container 0');
       t.eq([out['stat /idm/b'].uid, out['stat /idm/b'].gid], [1, 1], 'a file of disk uid 1001 is owned by container 1');
     },
@@ -87,6 +92,7 @@ export const cases: Case[] = [
         userns(s);
         s.mounts!.push({ destination: '/idm', type: 'bind', source: dir, options: ['bind', 'idmap'] });
       });
+      mountPoint(t, b, 'idm');
       const r = t.run(b);
       if (r.inv.status !== 0) {
         t.note(`refused: ${r.inv.stderr.trim().slice(-200)}`);

@@ -140,6 +140,8 @@ net.createServer(c=>{let d='';c.setEncoding('utf8');c.on('data',x=>d+=x);c.on('e
       });
       const id = t.mustCreate(b);
       const pid = t.state(id).state?.pid;
+      // The filter may be loaded during create or, with noNewPrivileges, just before exec.
+      t.mustStart(id);
       for (let i = 0; i < 100 && !fs.existsSync(log); i++) sleepMs(30);
       const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
       t.eq(lines.length, 1, 'exactly one connection carried one state');
@@ -154,7 +156,6 @@ net.createServer(c=>{let d='';c.setEncoding('utf8');c.on('data',x=>d+=x);c.on('e
       t.eq(msg.pid, pid, 'pid is the container process as seen by the runtime');
       t.eq(msg.metadata, 'conformance-metadata', 'metadata is listenerMetadata');
       t.eq(msg.state?.id, id, 'state.id');
-      t.mustStart(id);
       t.ok(t.waitStatus(id, 'stopped'), 'the container ends (the agent dropped the fd)');
     },
   },

@@ -65,7 +65,8 @@ export function sleepMs(ms: number): void {
 /** Parses the checker's one-line JSON from a stream that may hold runtime messages too. */
 export function parseCheckerOutput(text: string): CheckerOutput | null {
   for (const line of text.split('\n')) {
-    const s = line.trim();
+    // On a terminal the line may start with echoed input (script(1) shows EOF as "^@").
+    const s = line.slice(Math.max(0, line.indexOf('{"'))).trim();
     if (!s.startsWith('{')) continue;
     try {
       return JSON.parse(s) as CheckerOutput;
@@ -165,8 +166,9 @@ export class Ctx {
   }
 
   /** Builds a bundle running the checker with `probes`, runs it, and requires a report. */
-  check(probes: Probe[], edit?: (spec: Spec) => void, opts: InvokeOptions = {}): CheckerOutput & { all: AllResult } {
+  check(probes: Probe[], edit?: (spec: Spec) => void, opts: InvokeOptions & { prepare?: (b: Bundle) => void } = {}): CheckerOutput & { all: AllResult } {
     const b = this.bundle(checker(...probes), edit);
+    opts.prepare?.(b);
     const r = this.run(b, opts);
     if (!r.out) {
       this.abort(`the container did not report (run exited ${r.inv.status ?? r.inv.signal}): ${r.inv.stderr.trim().slice(-400)}`);

@@ -79,7 +79,7 @@ export function probeHost(): Host {
     selinux: fs.existsSync('/sys/fs/selinux/enforce'),
     timeNamespace: fs.existsSync('/proc/self/ns/time'),
     resctrl: fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(' - resctrl '),
-    tools: new Set(['ip', 'mount', 'umount', 'sh'].filter(which)),
+    tools: new Set(['ip', 'mount', 'umount', 'sh', 'script'].filter(which)),
     // Linux's new_encode_dev layout, as st_dev carries it.
     tmpDev: { major: (dev >> 8) & 0xfff, minor: (dev & 0xff) | ((dev >> 12) & 0xfff00) },
     numa: fs.existsSync('/proc/self/numa_maps'),

@@ -27,7 +27,11 @@ export interface InvokeOptions {
   preamble?: string;
   /** Extra fds for --preserve-fds: opened files handed over as fds 3, 4... */
   extraFds?: number[];
+  /** Run the runtime on a terminal of its own (script(1)), as `run` with process.terminal wants. */
+  onTerminal?: boolean;
 }
+
+const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Resolves RUNTIME: unset = this repo's CLI, `runc` (or any name) = from PATH, else a path. */
 export function resolveRuntime(spec = process.env.RUNTIME): { name: string; argv0: string[] } {
@@ -73,6 +77,10 @@ export class RuntimeCli {
       file = '/bin/sh';
       rest = ['-c', `${opts.preamble}\nexec "$@"`, 'sh', ...argv];
     }
+    if (opts.onTerminal) {
+      rest = ['-q', '-e', '-c', [file, ...rest].map(shellQuote).join(' '), '/dev/null'];
+      file = 'script';
+    }
     const t0 = Date.now();
     const r = spawnSync(file, rest, {
       encoding: 'utf8',
@@ -87,7 +95,7 @@ export class RuntimeCli {
     if (outFd !== undefined) fs.closeSync(outFd);
     if (errFd !== undefined) fs.closeSync(errFd);
     const inv: Invocation = {
-      argv: opts.preamble ? ['sh', '-c', opts.preamble, '&&', ...argv] : argv,
+      argv: opts.preamble ? ['sh', '-c', opts.preamble, '&&', ...argv] : opts.onTerminal ? ['script', '-c', ...argv] : argv,
       status: r.status,
       signal: r.signal,
       stdout: r.stdout ?? '',
