@@ -28,7 +28,9 @@ export const MS = {
   SLAVE: 1 << 19,
   SHARED: 1 << 20,
   RELATIME: 1 << 21,
+  I_VERSION: 1 << 23,
   STRICTATIME: 1 << 24,
+  LAZYTIME: 1 << 25,
 } as const;
 
 /** option -> [flags to set, flags to clear] */
@@ -62,6 +64,11 @@ const FLAG_OPTIONS: Record<string, [number, number]> = {
   rbind: [MS.BIND | MS.REC, 0],
   silent: [MS.SILENT, 0],
   loud: [0, MS.SILENT],
+  // Flags too, not data: the kernel refuses iversion as filesystem data (EINVAL).
+  iversion: [MS.I_VERSION, 0],
+  noiversion: [0, MS.I_VERSION],
+  lazytime: [MS.LAZYTIME, 0],
+  nolazytime: [0, MS.LAZYTIME],
 };
 
 export const PROPAGATION: Record<string, number> = {
