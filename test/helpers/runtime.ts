@@ -1,6 +1,6 @@
 // Shared by integration tests and the conformance suite: busybox bundles in temp dirs,
 // the built CLI run as a subprocess, and cleanup that holds even when a test fails.
-import { spawnSync, type SpawnSyncReturns } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -74,6 +74,8 @@ export function makeBundle(args: string[], edit?: (spec: Spec) => void): Bundle 
   return bundle;
 }
 
+let counter = 0;
+
 export interface RunResult {
   status: number | null;
   signal: NodeJS.Signals | null;
@@ -86,14 +88,28 @@ export function makeRoot(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-test-root-'));
 }
 
+/**
+ * Runs the CLI and collects its output through files, not pipes: a detached container
+ * keeps our stdout open, and spawnSync would wait for that pipe to close.
+ */
 export function runtime(root: string, args: string[], opts: { input?: string; timeout?: number; env?: NodeJS.ProcessEnv } = {}): RunResult {
-  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, '--root', root, ...args], {
-    encoding: 'utf8',
-    input: opts.input,
-    timeout: opts.timeout ?? 30000,
-    env: opts.env ?? process.env,
-  });
-  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  const outFile = path.join(os.tmpdir(), `runtime-test-out-${process.pid}-${++counter}`);
+  const out = fs.openSync(outFile, 'w+');
+  const err = fs.openSync(`${outFile}.err`, 'w+');
+  try {
+    const r = spawnSync(process.execPath, [CLI, '--root', root, ...args], {
+      input: opts.input,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', out, err],
+      timeout: opts.timeout ?? 30000,
+      env: opts.env ?? process.env,
+    });
+    return { status: r.status, signal: r.signal, stdout: fs.readFileSync(outFile, 'utf8'), stderr: fs.readFileSync(`${outFile}.err`, 'utf8') };
+  } finally {
+    fs.closeSync(out);
+    fs.closeSync(err);
+    fs.rmSync(outFile, { force: true });
+    fs.rmSync(`${outFile}.err`, { force: true });
+  }
 }
 
 /** Removes every container under root (delete -f), then the root and the bundles. */
@@ -105,7 +121,6 @@ export function cleanup(root: string, bundles: Bundle[] = []): void {
   for (const b of bundles) fs.rmSync(b.dir, { recursive: true, force: true });
 }
 
-let counter = 0;
 export function uniqueId(prefix = 'c'): string {
   return `${prefix}-${process.pid}-${++counter}`;
 }
