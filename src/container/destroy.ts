@@ -13,6 +13,12 @@ const SIGKILL = 9;
 export function killAndWait(rec: ContainerRecord): void {
   const cg = managerOf(rec);
   if (rec.pid && signalInit(rec, SIGKILL)) {
+    // A paused container's processes act on SIGKILL only once thawed (delete --force).
+    try {
+      if (cg?.state() === 'frozen') cg.thaw();
+    } catch (e) {
+      log.warn(`container ${rec.id}: thawing: ${(e as Error).message}`);
+    }
     if (!waitGone(rec.pid, rec.initStartTime, 10000)) log.warn(`container ${rec.id}: init ${rec.pid} did not exit after SIGKILL`);
   }
   // Without its own pid namespace the init's death leaves the rest running: kill them all.
