@@ -6,7 +6,7 @@ import * as path from 'path';
 import { RuntimeError } from '../util/errors';
 import { log } from '../util/log';
 import type { Spec } from './types';
-import { validateConfig } from './validate';
+import { requireProcess, validateConfig } from './validate';
 
 export function readConfig(bundle: string): unknown {
   const file = path.join(bundle, 'config.json');
@@ -30,10 +30,14 @@ export function readConfig(bundle: string): unknown {
   return value;
 }
 
-/** Loads and validates; warnings are logged, errors are thrown all at once. */
+/**
+ * Loads and validates for create/run; warnings are logged, errors are thrown all at once.
+ * A container is created to be started, and start needs `process`: check it up front.
+ */
 export function loadSpec(bundle: string): Spec {
   const value = readConfig(bundle);
-  const { errors, warnings } = validateConfig(value);
+  const { errors: schemaErrors, warnings } = validateConfig(value);
+  const errors = [...schemaErrors, ...requireProcess(value)];
   for (const w of warnings) log.warn(w);
   if (errors.length > 0) throw new RuntimeError(errors.join('\n'));
   return value as Spec;
