@@ -1,5 +1,6 @@
 // config.md#extensibility and #valid-values: what a runtime must ignore and what it must refuse.
 import { checker, type Case } from '../lib/harness';
+import type { Spec } from '../../src/spec/types';
 
 export const cases: Case[] = [
   {
@@ -45,4 +46,44 @@ export const cases: Case[] = [
       t.expectRefused(b, 'personality domain LINUX64K');
     },
   },
+];
+
+/** A config the spec forbids, which the runtime must therefore refuse. */
+function invalid(name: string, what: string, edit: (s: Spec) => void): Case {
+  return {
+    name: `${name}: ${what} is an error`,
+    run(t) {
+      t.expectRefused(t.bundle(checker(['all']), edit), what);
+    },
+  };
+}
+
+export const invalidValues: Case[] = [
+  invalid('config.md#process', 'a relative process.cwd', (s) => {
+    s.process!.cwd = 'tmp';
+  }),
+  invalid('config.md#posix-platform-hooks', 'a relative hook path', (s) => {
+    s.hooks = { createRuntime: [{ path: 'bin/true' }] };
+  }),
+  invalid('config.md#posix-platform-hooks', 'a hook timeout of 0', (s) => {
+    s.hooks = { createRuntime: [{ path: '/bin/true', timeout: 0 }] };
+  }),
+  invalid('config-linux.md#namespaces', 'a relative namespace path', (s) => {
+    s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'ipc' ? { type: 'ipc', path: `proc/${process.pid}/ns/ipc` } : n));
+  }),
+  invalid('config-linux.md#masked-paths', 'a relative masked path', (s) => {
+    s.linux!.maskedPaths = ['proc/kcore'];
+  }),
+  invalid('config-linux.md#readonly-paths', 'a relative readonly path', (s) => {
+    s.linux!.readonlyPaths = ['proc/sys'];
+  }),
+  invalid('config-linux.md#seccomp', 'listenerMetadata without listenerPath', (s) => {
+    s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerMetadata: 'x' };
+  }),
+  invalid('config-linux.md#seccomp', 'a syscalls entry with no names', (s) => {
+    s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: [], action: 'SCMP_ACT_ERRNO' }] };
+  }),
+  invalid('config.md#posix-platform-mounts', 'uidMappings on a mount without gidMappings', (s) => {
+    s.mounts!.push({ destination: '/idm', type: 'bind', source: '/tmp', options: ['bind', 'idmap'], uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] });
+  }),
 ];

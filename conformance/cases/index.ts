@@ -3,7 +3,7 @@ import type { Case } from '../lib/harness';
 import { cases as annotations } from './annotations';
 import { cases as cgroups } from './cgroups';
 import { cases as commands } from './commands';
-import { cases as config } from './config';
+import { cases as config, invalidValues } from './config';
 import { cases as devices } from './devices';
 import { cases as exec } from './exec';
 import { cases as hooks } from './hooks';
@@ -19,7 +19,7 @@ import { cases as terminal } from './terminal';
 
 export function allCases(): Case[] {
   const all = [
-    ...lifecycle, ...state, ...annotations, ...config, ...processCases, ...terminal, ...mounts, ...namespaces, ...idmap,
+    ...lifecycle, ...state, ...annotations, ...config, ...invalidValues, ...processCases, ...terminal, ...mounts, ...namespaces, ...idmap,
     ...devices, ...linux, ...cgroups, ...seccomp, ...hooks, ...exec, ...commands,
   ];
   const seen = new Set<string>();

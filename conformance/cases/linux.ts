@@ -174,6 +174,28 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'config-linux.md#network-devices: a name that already exists in the container namespace is an error; a %d template is not',
+    skip: (env) => (env.host.tools.has('ip') ? false : 'no ip(8) on this host'),
+    run(t) {
+      const n = process.pid % 100000;
+      hostMust(t, `ip link add confe${n} type veth peer name confq${n}`);
+      t.defer(`ip link del confe${n}`, () => void sh(`ip link del confe${n} 2>/dev/null`));
+      const clash = t.bundle(checker(['all']), (s) => {
+        s.linux!.netDevices = { [`confe${n}`]: { name: 'lo' } };
+      });
+      t.expectRefused(clash, 'netDevices renamed to lo');
+      t.ok(sh(`ip link show confe${n}`).status === 0, 'the device is still on the host after the refusal');
+      hostMust(t, `ip link add confg${n} type veth peer name confh${n}`);
+      t.defer(`ip link del confg${n}`, () => void sh(`ip link del confg${n} 2>/dev/null`));
+      const template = t.bundle(checker(['ls', '/sys/class/net']), (s) => {
+        s.linux!.netDevices = { [`confg${n}`]: { name: 'lo%d' } };
+      });
+      const r = t.run(template);
+      const names: string[] = r.out?.['ls /sys/class/net']?.entries ?? [];
+      t.ok(names.some((x) => /^lo\d+$/.test(x)), 'with the %d template the kernel picks a free name', { names, stderr: r.inv.stderr.slice(-200) });
+    },
+  },
+  {
     name: 'config-linux.md#mount-label: mountLabel labels the container mounts',
     skip: (env) => (env.host.selinux ? false : 'no SELinux on this host'),
     run(t) {

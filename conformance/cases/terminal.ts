@@ -7,6 +7,16 @@ const needScript = (env: Env) => (env.host.tools.has('script') ? false : 'no scr
 
 export const cases: Case[] = [
   {
+    name: 'config.md#process: consoleSize is ignored when terminal is false',
+    run(t) {
+      const out = t.check([['all']], (s) => {
+        s.process!.terminal = false;
+        s.process!.consoleSize = { height: 25, width: 80 };
+      });
+      t.eq(out.all.tty, { stdin: false, stdout: false, stderr: false }, 'no terminal');
+    },
+  },
+  {
     name: 'config.md#process: terminal true gives the program a pseudoterminal as stdin, stdout and stderr',
     skip: needScript,
     run(t) {

@@ -177,13 +177,39 @@ export class Ctx {
     return r.out as CheckerOutput & { all: AllResult };
   }
 
-  /** Runs a config that must be refused: the command fails and no container is left. */
+  /**
+   * Runs a config that must be refused: the command fails, no container is left, and
+   * (runtime.md#errors: as if never attempted) no cgroup directory either.
+   */
   expectRefused(b: Bundle, what: string, command: 'run' | 'create' = 'create'): Invocation {
     const id = this.id();
+    let cgroupsPath: string | undefined;
+    if (b.spec.linux && !b.spec.linux.cgroupsPath) {
+      cgroupsPath = `/oci-conformance-${process.pid}/refused-${id}`;
+      b.spec.linux.cgroupsPath = cgroupsPath;
+    }
     b.write();
     const inv = command === 'run' ? this.run(b, { id }).inv : this.create(b, id).inv;
     this.ok(inv.status !== 0, `${what}: ${command} fails`, { stdout: inv.stdout.slice(0, 300) });
     this.expectGone(id, `${what}: no container is created`);
+    if (cgroupsPath) {
+      const left = [...new Set(this.host.cgroupMounts.values())].map((m) => path.join(m, cgroupsPath!)).filter((d) => fs.existsSync(d));
+      this.ok(left.length === 0, `${what}: no cgroup directory is left`, { left });
+      for (const d of left) {
+        try {
+          fs.rmdirSync(d);
+        } catch {
+          // a process still in it: reported above
+        }
+      }
+      for (const m of new Set(this.host.cgroupMounts.values())) {
+        try {
+          fs.rmdirSync(path.join(m, `oci-conformance-${process.pid}`));
+        } catch {
+          // not empty or not there
+        }
+      }
+    }
     return inv;
   }
 
