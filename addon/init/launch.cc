@@ -54,10 +54,17 @@ void execProcess(const Json &process, const std::string &path, int preserveFds) 
     if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   }
   // An ignored signal survives exec; the container's program must start with defaults.
-  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  // The raw syscalls also reach the two real-time signals glibc reserves for itself.
+  struct {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+  } dfl = {(void *)SIG_DFL, 0, nullptr, 0};
+  for (int sig = 1; sig <= 64; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(uint64_t));
+  uint64_t none = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
   std::vector<std::string> args = process["args"].asStrings();
   std::vector<std::string> env = process["env"].asStrings();
   std::vector<char *> argv, envp;
