@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -144,6 +145,7 @@ Outcome runOne(const Json &h, const std::string &state, const std::string &dir, 
     if (errFd >= 0) p[n++] = {errFd, POLLIN, 0};
     if (pidfd >= 0) p[n++] = {pidfd, POLLIN, 0};
     // Without a pidfd (old kernels) the exit is noticed by polling waitpid.
+    if (left > INT_MAX) left = INT_MAX;
     int wait = pidfd >= 0 ? (int)left : (left < 0 || left > 10 ? 10 : (int)left);
     if (poll(p, n, wait) < 0 && errno != EINTR) fail("poll hook", name, errno);
     if (stdinFd >= 0) {

@@ -1,20 +1,19 @@
-// The state each kind of hook reads on stdin (config.md#posix-platform-hooks: "The state of
-// the container MUST be passed to hooks over stdin").
+// The state each kind of hook reads on stdin (config.md#posix-platform-hooks requires it).
 //
-// status, from the definitions in runtime.md#state:
-// - prestart, createRuntime, createContainer: `creating`. They run "as part of the create
-//   operation", and `created` means the runtime "has finished the create operation".
-// - startContainer: `created`. Start was called, but the container process "has neither exited
-//   nor executed the user-specified program" until the hook is done.
-// - poststart: `running`. It runs "after the user-specified process is executed".
-// - poststop: `stopped`. It runs "after the container is deleted".
+// status, from the definitions in runtime.md#state read against config.md's hook sections:
+// - prestart, createRuntime, createContainer: `creating`. They are part of the create
+//   operation, and `created` is defined as that operation having finished.
+// - startContainer: `created`. Start was called, but the process has not yet run the user
+//   program, which is still the definition of `created`.
+// - poststart: `running` (after the exec of the user program).
+// - poststop: `stopped` (after the container was deleted).
 //
-// pid: runtime.md#state says that for hooks in the runtime namespace it is "the pid as seen by
-// the runtime", and for hooks in the container namespace "the pid as seen by the container".
-// createContainer and startContainer are children of the container's init, in its pid
-// namespace, so they get the init's pid in that namespace: 1 when the container has a pid
-// namespace of its own, the host pid when it shares the host's, whatever the joined namespace
-// numbers it when it joins one. That is the last field of NSpid in /proc/PID/status.
+// pid: runtime.md#state gives runtime-namespace hooks the pid the runtime sees and
+// container-namespace hooks the pid the container sees. createContainer and startContainer are
+// children of the container's init, in its pid namespace, so they get the init's pid in that
+// namespace: 1 when the container has a pid namespace of its own, the host pid when it shares
+// the host's, whatever a joined namespace numbers it. That is the last field of NSpid in
+// /proc/PID/status (and what getpid() in the init returns, which runc reports).
 import * as fs from 'fs';
 
 import type { HookKind, State, Status } from '../spec/types';
