@@ -43,8 +43,38 @@ const plainBuiltins = {
   },
 };
 
+/**
+ * Built-ins that pull in much of Node (child_process: streams, net, dgram; crypto: a dozen
+ * internal modules; tty) and that most commands never call: commander requires
+ * child_process at load for executable subcommands we do not use, hooks need it only when
+ * a config has hooks, the seccomp cache needs crypto only for a filter. Their require()
+ * calls in the bundle become a proxy that loads the module on first property access.
+ */
+const LAZY_BUILTINS = ['child_process', 'crypto', 'tty'];
+const LAZY_PRELUDE = `var __lazyBuiltin = (name) => {
+  let m;
+  const load = () => m || (m = require(name));
+  return new Proxy({}, {
+    get: (_, k) => load()[k],
+    has: (_, k) => k in load(),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(load(), k);
+      return d && { ...d, configurable: true };
+    },
+  });
+};
+`;
+
+function deferBuiltins(code) {
+  const names = LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]).join('|');
+  const out = code.replace(new RegExp(`\\brequire\\("(${names})"\\)`, 'g'), '__lazyBuiltin("$1")');
+  // After esbuild's "use strict" prologue, before any module code.
+  return out.replace(/^("use strict";\n)?/, (prologue) => prologue + LAZY_PRELUDE);
+}
+
 async function main() {
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [path.join(__dirname, '..', 'src', 'cli', 'main.ts')],
     bundle: true,
     platform: 'node',
@@ -58,7 +88,9 @@ async function main() {
     logLevel: 'warning',
     plugins: [plainBuiltins],
     define: { __RUNTIME_VERSION__: JSON.stringify(pkg.version), __RUNTIME_COMMIT__: JSON.stringify(commit) },
+    write: false,
   });
+  fs.writeFileSync(bundle, deferBuiltins(result.outputFiles[0].text));
 
   // Written to a temp name and renamed, so a command started meanwhile never sees half a file.
   const tmpEntry = `${entry}.${process.pid}`;
