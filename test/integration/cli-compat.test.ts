@@ -184,7 +184,7 @@ describe('runc CLI compatibility', { skip }, () => {
     assert.equal(runtime(root, ['delete', id]).status, 0);
   });
 
-  it('sends a pidfd of the container init to --pidfd-socket', { skip: receiverBinary().reason }, async () => {
+  it('sends a pidfd of the container init, or of an exec\'d process, to --pidfd-socket', { skip: receiverBinary().reason }, async () => {
     const b = makeBundle(['sleep', '1000']);
     bundles.push(b);
     const id = uniqueId('pidfd');
@@ -196,6 +196,18 @@ describe('runc CLI compatibility', { skip }, () => {
       assert.equal(got.header?.name, 'pidfd');
       assert.equal(got.header?.pid, JSON.parse(runtime(root, ['state', id]).stdout).pid);
       assert.equal(got.header?.tty, 0);
+      // exec takes it too, for the exec'd process.
+      const recv2 = await startReceiver(tmp);
+      const pidFile = path.join(tmp, 'exec.pid');
+      try {
+        const e = detached(['exec', '-d', '--pid-file', pidFile, '--pidfd-socket', recv2.socket, id, 'sleep', '30']);
+        assert.equal(e.status, 0, e.output);
+        const got2 = await within(recv2.result, 10000, 'pidfd receiver (exec)');
+        assert.equal(got2.header?.name, 'pidfd');
+        assert.equal(got2.header?.pid, Number(fs.readFileSync(pidFile, 'utf8')));
+      } finally {
+        recv2.stop();
+      }
     } finally {
       recv.stop();
       runtime(root, ['delete', '-f', id]);
