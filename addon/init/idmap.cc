@@ -110,3 +110,10 @@ void attachDetached(size_t index, int target, const std::string &field, const st
   close(found->second);
   gTrees.erase(found);
 }
+
+void discardDetached(size_t index) {
+  auto found = gTrees.find(index);
+  if (found == gTrees.end()) return;
+  close(found->second);
+  gTrees.erase(found);
+}

@@ -5,7 +5,8 @@
 //   source (open_tree OPEN_TREE_CLONE) and applies mount_setattr(MOUNT_ATTR_IDMAP) with the
 //   fd of a user namespace that exists only to carry the mapping;
 // - plain bind mounts of a container with its own user namespace ("detached" steps): its
-//   root may not be allowed to reach a source the runtime can, so the tree is cloned here.
+//   root may not be allowed to reach a source the runtime can, so the tree is cloned here
+//   and used when the ordinary bind is refused (EACCES/EPERM).
 // The detached trees are inherited by the container's init, which attaches them with
 // move_mount where the plan says.
 #pragma once
@@ -20,3 +21,5 @@ void prepareDetachedMounts(const Json &mounts);
 int detachedTree(size_t index);
 // Attaches the tree prepared for mounts[index] onto the O_PATH fd `target`.
 void attachDetached(size_t index, int target, const std::string &field, const std::string &dest);
+// Closes the tree prepared for mounts[index] when the step did not need it.
+void discardDetached(size_t index);

@@ -115,22 +115,34 @@ void mountAll(const Json &rootfs, const Json &mounts) {
     }
     bool bind = m["bind"].asBool();
     bool asFile = false;
-    // A tree the helper cloned before entering the namespaces (id-mapped, or a source the
-    // container's root may not reach): its type comes from the tree itself.
+    // A tree the helper cloned before entering the namespaces. An id-mapped one is always
+    // used; a plain clone only when the container's root cannot reach the source itself,
+    // because a bind made here inherits the flag locks (ro, nodev...) of the host's mount
+    // and a clone made outside does not.
     int tree = bind ? detachedTree(i) : -1;
+    bool useTree = tree >= 0 && m.has("idmap");
     if (bind) {
       struct stat st;
-      if ((tree >= 0 ? fstat(tree, &st) : stat(source.c_str(), &st)) != 0) fail("stat mount source", field + ".source", errno, source);
+      int rc = useTree ? fstat(tree, &st) : stat(source.c_str(), &st);
+      if (rc != 0 && (errno == EACCES || errno == EPERM) && tree >= 0) {
+        useTree = true;
+        rc = fstat(tree, &st);
+      }
+      if (rc != 0) fail("stat mount source", field + ".source", errno, source);
       asFile = !S_ISDIR(st.st_mode);
     }
     int fd = ensureInRoot(root, dest, asFile);
     if (fd < 0) fail("create mount point", field + ".destination", errno, dest);
     std::string target = fdPath(fd);
-    if (tree >= 0) {
+    if (useTree) {
       attachDetached(i, fd, field, dest);
     } else if (bind) {
-      if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND | (flags & MS_REC), nullptr) != 0)
-        fail("bind mount " + source + " on " + dest, field, errno);
+      if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND | (flags & MS_REC), nullptr) != 0) {
+        if ((errno != EACCES && errno != EPERM) || tree < 0) fail("bind mount " + source + " on " + dest, field, errno);
+        attachDetached(i, fd, field, dest);
+      } else if (tree >= 0) {
+        discardDetached(i);
+      }
     } else {
       const std::string data = m["data"].asString();
       if (mount(source.c_str(), target.c_str(), type.c_str(), flags & ~(kPropagation | MS_REC),
