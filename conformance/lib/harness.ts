@@ -82,6 +82,13 @@ export function parseCheckerOutput(text: string): CheckerOutput | null {
   return null;
 }
 
+/** JSON with object keys sorted: equality that ignores key order (maps are unordered). */
+function canonical(v: unknown): string | undefined {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
+
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   const s = JSON.stringify(v);
@@ -312,7 +319,7 @@ export class Ctx {
   }
 
   eq(actual: unknown, expected: unknown, what: string, detail?: Record<string, unknown>): boolean {
-    const same = JSON.stringify(actual) === JSON.stringify(expected);
+    const same = canonical(actual) === canonical(expected);
     if (!same) this.fail(what, { expected, actual, ...detail });
     return same;
   }
