@@ -57,5 +57,12 @@ export function capabilitySets(caps: Capabilities | undefined, host: HostCaps, w
       if (!out[set].includes(n)) out[set].push(n);
     }
   }
+  // The kernel raises an ambient capability only if it is permitted and inheritable;
+  // runc and crun warn about the others rather than fail.
+  out.ambient = out.ambient.filter((n) => {
+    const ok = out.permitted.includes(n) && out.inheritable.includes(n);
+    if (!ok) warn(`${field}.ambient: ${CAPS[n]} is not in both the permitted and inheritable sets, so it cannot be ambient; dropped`);
+    return ok;
+  });
   return out;
 }
