@@ -7,6 +7,7 @@ import { fieldGroup, makeCgroupDirs, performWrites, signalEach } from './driver-
 import { allPids, exists, readOptional, readText, removeCgroupDir, sleepSync, writeFile, writeProcs } from './fsutil';
 import { statsV1, type RuncStats, type V1Dirs } from './stats';
 import { parseFlatKeyed } from './stats';
+import { ensureRtBudget } from './rt-budget';
 import { translateV1 } from './v1-resources';
 import type { CgroupWrite } from './types';
 import type { CgroupManager, DriverHooks, SavedCgroups } from './manager';
@@ -60,6 +61,7 @@ export class V1Manager implements CgroupManager {
       return d;
     };
     const out = warnings.map((w) => `${w.field}: ${w.message}`);
+    this.growRtBudget(resources);
     out.push(...performWrites(ordered, dirFor, this.hooks.onWrite));
     this.checkShares(resources);
     return out;
@@ -83,6 +85,14 @@ export class V1Manager implements CgroupManager {
     const [s] = out.splice(si, 1);
     out.splice(li, 0, s!);
     return out;
+  }
+
+  /** The parents of a container asking for RT time need a budget first (rt-budget.ts). */
+  private growRtBudget(r: LinuxResources): void {
+    const runtime = r.cpu?.realtimeRuntime;
+    const h = this.saved.hierarchies.find((x) => x.controllers.includes('cpu'));
+    if (!runtime || runtime <= 0 || !h) return;
+    ensureRtBudget(h.mountpoint, h.dir, runtime, r.cpu?.realtimePeriod ?? undefined, this.hooks.onWrite);
   }
 
   /** The kernel clamps cpu.shares silently; report the clamp as runc does. */

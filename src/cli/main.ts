@@ -30,6 +30,11 @@ const COMMANDS: Record<string, () => CommandModule> = {
   features: () => require('./commands/features'),
   checkpoint: () => require('./commands/checkpoint'),
   restore: () => require('./commands/restore'),
+  pause: () => require('./commands/pause'),
+  resume: () => require('./commands/resume'),
+  update: () => require('./commands/update'),
+  events: () => require('./commands/events'),
+  ps: () => require('./commands/ps'),
 };
 
 /** Global flags that take a value, so the command name can be found without commander. */

@@ -10,8 +10,10 @@ import type { ContainerRecord } from './record';
 export function deriveStatus(rec: ContainerRecord, dir: string, frozen: () => boolean): Status {
   if (rec.creating) return rec.pid && isAlive(rec.pid, rec.initStartTime) ? 'creating' : 'stopped';
   if (!rec.pid || !isAlive(rec.pid, rec.initStartTime)) return 'stopped';
-  if (fs.existsSync(path.join(dir, 'exec.fifo'))) return 'created';
-  return frozen() ? 'paused' : 'running';
+  // The freezer first, as runc does: a created container can be paused too, and resume
+  // must then see it as paused.
+  if (frozen()) return 'paused';
+  return fs.existsSync(path.join(dir, 'exec.fifo')) ? 'created' : 'running';
 }
 
 /** The JSON the `state` command prints: the spec's fields plus runc's rootfs, created, owner. */

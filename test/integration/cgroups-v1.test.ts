@@ -199,7 +199,11 @@ describe('cgroups v1 driver on the real hierarchies', { skip: !usable && 'needs 
       (e: unknown) => e instanceof CgroupError && e.message === 'linux.resources.hugepageLimits: no hugetlb cgroup on this host');
     assert.throws(() => m.apply({ network: { classID: 1 } }), { message: 'linux.resources.network.classID: no net_cls cgroup on this host' });
     assert.throws(() => m.apply({ blockIO: { leafWeight: 500 } }), /^CgroupError: linux\.resources\.blockIO\.leafWeight: this host has no blkio\.leaf_weight in /);
-    assert.throws(() => m.apply({ cpu: { realtimeRuntime: 10000 } }), /^CgroupError: linux\.resources\.cpu\.realtimeRuntime: /);
+    // The intermediate cgroup's real-time budget grows as needed, but never beyond the host's.
+    assert.deepEqual(m.apply({ cpu: { realtimeRuntime: 10000 } }), []);
+    assert.equal(read(`${ROOT}/cpu${BASE}/cpu.rt_runtime_us`), '10000');
+    assert.throws(() => m.apply({ cpu: { realtimeRuntime: 990000, realtimePeriod: 1000000 } }),
+      /^CgroupError: linux\.resources\.cpu\.realtimeRuntime: 990000µs every 1000000µs needs 99\.0% of the real-time budget below \/sys\/fs\/cgroup\/cpu, which has /);
     assert.throws(() => m.apply({ cpu: { shares: 1 } }), { message: 'linux.resources.cpu.shares: 1 is out of range: the minimum allowed is 2' });
     assert.throws(() => m.apply({ memory: { swap: 1048576 } }), /^CgroupError: linux\.resources\.memory\.swap: writing "1048576" to .*memory\.memsw\.limit_in_bytes: EINVAL/);
     // useHierarchy false is refused by current kernels: a warning, not a failure
