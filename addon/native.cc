@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -174,6 +175,21 @@ Napi::Value PidfdOpen(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, fd);
 }
 
+// pollIn(fds, timeoutMs): poll(2) for input on each fd (a pidfd turns readable when its
+// process exits); the revents of each, all 0 on timeout or EINTR. timeoutMs -1 waits.
+// Lets `start` wake the moment the init writes, execs or dies instead of sleeping in steps.
+Napi::Value PollIn(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Napi::Array fds = info[0].As<Napi::Array>();
+  std::vector<struct pollfd> p(fds.Length());
+  for (uint32_t i = 0; i < p.size(); i++) p[i] = {fds.Get(i).As<Napi::Number>().Int32Value(), POLLIN, 0};
+  int rc = poll(p.data(), p.size(), info[1].As<Napi::Number>().Int32Value());
+  if (rc < 0 && errno != EINTR) return ThrowErrno(env, "poll", errno);
+  Napi::Array out = Napi::Array::New(env, p.size());
+  for (uint32_t i = 0; i < p.size(); i++) out.Set(i, Napi::Number::New(env, rc > 0 ? p[i].revents : 0));
+  return out;
+}
+
 // pidfdSignal(pidfd, sig): 0, or the errno (ESRCH when the process has exited).
 Napi::Value PidfdSignal(const Napi::CallbackInfo &info) {
   int fd = info[0].As<Napi::Number>().Int32Value();
@@ -260,6 +276,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
   exports.Set("pidfdSignal", Napi::Function::New(env, PidfdSignal));
+  exports.Set("pollIn", Napi::Function::New(env, PollIn));
   exports.Set("recvFd", Napi::Function::New(env, RecvFd));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
   exports.Set("sendFdToSocket", Napi::Function::New(env, SendFdToSocket));

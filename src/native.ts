@@ -16,6 +16,8 @@ export interface Native {
   mkfifo(path: string, mode: number): void;
   pidfdOpen(pid: number): number;
   pidfdSignal(pidfd: number, signal: number): number;
+  /** poll(2) for POLLIN on each fd; their revents (all 0 on timeout); timeoutMs -1 waits. */
+  pollIn(fds: number[], timeoutMs: number): number[];
   recvFd(sock: number): number;
   setWinsize(fd: number, rows: number, cols: number): void;
   /** Connects to a unix socket and sends fd with SCM_RIGHTS, `name` as payload. */

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import { settleHookFrame } from '../hooks/init-report';
 import { HookError, runHooks } from '../hooks/run';
 import { hookState } from '../hooks/state';
+import { native } from '../native';
 import type { ContainerRecord } from '../state/record';
 import { deriveStatus } from '../state/status';
 import type { ContainerDir } from '../state/store';
@@ -12,12 +13,6 @@ import { isAlive } from '../util/proc';
 import { destroyContainer } from './destroy';
 import { describeInitError, type InitMessage } from './channel';
 import { frozenCheck } from './cgroups';
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-function sleepMs(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
-}
 
 /** Reads frames (addon/init/channel.h) written to the fifo after the start byte. */
 function parseFrames(buf: Buffer): InitMessage[] {
@@ -41,6 +36,8 @@ export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {
   if (status !== 'created') throw new RuntimeError(`cannot start a container that is ${status}: ${rec.id}`);
   // Non-blocking open never waits for a writer; it releases the init's blocked open.
   const probe = fs.openSync(dir.fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  // Readable once the init has exited: poll wakes on the start byte, on EOF, or on its death.
+  const pidfd = native().pidfdOpen(rec.pid!);
   let started = false;
   const one = Buffer.alloc(1);
   try {
@@ -53,9 +50,9 @@ export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
       }
       if (n === 1) started = true;
-      else if (!isAlive(rec.pid!, rec.initStartTime)) break;
+      else if (pidfd < 0 || !isAlive(rec.pid!, rec.initStartTime)) break;
       else if (Date.now() > deadline) throw new RuntimeError(`start ${rec.id}: the container's init did not respond`);
-      else sleepMs(1);
+      else native().pollIn([probe, pidfd], Math.max(1, deadline - Date.now()));
     }
     if (!started) {
       throw new RuntimeError(`cannot start container ${rec.id}: its init process has exited`);
@@ -64,15 +61,13 @@ export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {
     // EOF comes exactly when the init execs (its end of the fifo is close-on-exec) or dies.
     const chunks: Buffer[] = [];
     const buf = Buffer.alloc(65536);
-    let delay = 0.2;
     for (;;) {
       let n: number;
       try {
         n = fs.readSync(probe, buf, 0, buf.length, null);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-        sleepMs(delay);
-        delay = Math.min(delay * 2, 5);
+        native().pollIn([probe], -1);
         continue;
       }
       if (n <= 0) break;
@@ -90,6 +85,7 @@ export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {
     }
   } finally {
     fs.closeSync(probe);
+    if (pidfd >= 0) fs.closeSync(pidfd);
   }
   try {
     runHooks('poststart', rec.spec.hooks?.poststart, hookState(rec, 'poststart'));
