@@ -46,6 +46,21 @@ std::string lookupExecutable(const Json &process) {
   fail("lookup executable", "process.args[0]", ENOENT, name + " not found in PATH " + pathVar);
 }
 
+bool enterCwd(const Json &process, bool retry) {
+  const std::string cwd = process["cwd"].asString();
+  if (chdir(cwd.c_str()) != 0) {
+    if (retry && (errno == EACCES || errno == EPERM)) return false;
+    fail("chdir", "process.cwd", errno, cwd);
+  }
+  // A directory outside the root (reached through a leaked fd or a moved mount) has no
+  // path from "/": the kernel reports it as unreachable and getcwd fails with ENOENT.
+  char buf[4096];
+  errno = 0;
+  if (getcwd(buf, sizeof buf) == nullptr || buf[0] != '/')
+    fail("chdir", "process.cwd", errno ? errno : ENOENT, cwd + " is outside the container's root");
+  return true;
+}
+
 void execProcess(const Json &process, const std::string &path, int preserveFds) {
   // Everything past stdio and the preserved fds is closed by the exec (CVE-2024-21626).
   syscall(SYS_close_range, 3 + preserveFds, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -74,6 +74,8 @@ void setNames(const Json &plan) {
     // Still in the host's mount view: run from the bundle dir, as the runtime-side hooks do.
     runHooks(plan["hooks"]["createContainer"], "createContainer", hooksGo["state"].asString(), hooksGo["hookDir"].asString());
     enterRootfs(rootfs);
+    // runc makes a missing cwd (0755, inside the root) before the root may turn read-only.
+    createCwd(process["cwd"].asString());
     if (!console.isNull()) {
       setupConsole(console, true);
       giveConsoleTo(process);
@@ -82,6 +84,7 @@ void setNames(const Json &plan) {
     umask(0022);
     applyRlimits(process["rlimits"]);
     applyProcessAttributes(plan);
+    bool inCwd = enterCwd(process, true);
     const Json &seccomp = plan["seccomp"];
     bool nnp = process["noNewPrivileges"].asBool();
     if (!seccomp.isNull() && !nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
@@ -90,8 +93,7 @@ void setNames(const Json &plan) {
     applyCapabilities(process["capabilities"]);
     if (nnp) setNoNewPrivileges();
     if (process.has("umask")) umask((mode_t)process["umask"].asInt());
-    std::string cwd = process["cwd"].asString();
-    if (chdir(cwd.c_str()) != 0) fail("chdir", "process.cwd", errno, cwd);
+    if (!inCwd) enterCwd(process, false);
     std::string exe = lookupExecutable(process);
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     sendMessage("{\"type\":\"ready\"}");
@@ -118,6 +120,7 @@ void setNames(const Json &plan) {
   umask(0022);
   applyRlimits(process["rlimits"]);
   applyProcessAttributes(plan);
+  bool inCwd = enterCwd(process, true);
   const Json &seccomp = plan["seccomp"];
   bool nnp = process["noNewPrivileges"].asBool();
   if (!seccomp.isNull() && !nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
@@ -126,8 +129,7 @@ void setNames(const Json &plan) {
   applyCapabilities(process["capabilities"]);
   if (nnp) setNoNewPrivileges();
   if (process.has("umask")) umask((mode_t)process["umask"].asInt());
-  std::string cwd = process["cwd"].asString();
-  if (chdir(cwd.c_str()) != 0) fail("chdir", "process.cwd", errno, cwd);
+  if (!inCwd) enterCwd(process, false);
   std::string exe = lookupExecutable(process);
   if (!seccomp.isNull() && nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);

@@ -265,6 +265,12 @@ void enterRootfs(const Json &rootfs) {
     fail("set propagation of new root", "linux.rootfsPropagation", errno);
 }
 
+void createCwd(const std::string &cwd) {
+  int fd = ensureInRoot(gRootfd, cwd, false, 0755);
+  if (fd < 0) fail("create cwd", "process.cwd", errno, cwd);
+  close(fd);
+}
+
 void finishRootfs(const Json &plan) {
   int root = gRootfd;
   // Sysctls first: the default readonlyPaths make /proc/sys read-only (runc's order too).
@@ -321,7 +327,15 @@ void finishRootfs(const Json &plan) {
     close(fd);
     int top = openInRoot(root, p, O_PATH);
     if (top < 0) fail("reopen readonly path", field, errno, p);
-    remountBind(fdPath(top), MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC, field, p);
+    // Read-only and nothing more: the path keeps the flags it had, as in runc (a forced
+    // noexec would stop the binaries of a read-only /usr).
+    const std::string at = fdPath(top);
+    remountBind(at, MS_RDONLY | lockedFlags(at.c_str()), field, p);
+    // A remount changes one mount; the mounts beneath the path turn read-only too (5.12+).
+    MountAttr ro;
+    ro.attrSet = 0x1;  // MOUNT_ATTR_RDONLY
+    if (mountSetattr(top, "", AT_EMPTY_PATH | 0x8000 /* AT_RECURSIVE */, ro) != 0 && errno != ENOSYS)
+      fail("make readonly path read-only beneath", field, errno, p);
     close(top);
   }
   if (plan["rootfs"]["readonly"].asBool()) remountBind("/", MS_RDONLY, "root.readonly", "/");

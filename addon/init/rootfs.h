@@ -11,6 +11,8 @@ void mountAll(const Json &rootfs, const Json &mounts);
 void createDevices(const Json &rootfs, const Json &devices, const Json &symlinks);
 // Switches the process root to the rootfs.
 void enterRootfs(const Json &rootfs);
+// After the switch: makes process.cwd and its missing parents (0755), resolved in the root.
+void createCwd(const std::string &cwd);
 // After the switch: masked and read-only paths, sysctls, read-only root.
 void finishRootfs(const Json &plan);
 // Flags that a remount must keep because the kernel locks them (user namespaces).
