@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <vector>
 
 #include "channel.h"
@@ -17,6 +18,37 @@ namespace {
 bool executable(const std::string &path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+}
+
+// As runc does: a process without HOME gets its user's home from the container's
+// /etc/passwd, or "/" when the user is not listed there.
+void addHome(std::vector<std::string> &env, uid_t uid) {
+  for (const auto &e : env)
+    if (e.compare(0, 5, "HOME=") == 0) return;
+  std::string home = "/";
+  if (FILE *f = fopen("/etc/passwd", "re")) {
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+      // name:password:uid:gid:gecos:home:shell
+      std::vector<std::string> fields;
+      std::string cur;
+      for (char *p = line; *p && *p != '\n'; p++) {
+        if (*p == ':') {
+          fields.push_back(cur);
+          cur.clear();
+        } else {
+          cur += *p;
+        }
+      }
+      fields.push_back(cur);
+      if (fields.size() >= 6 && fields[2] == std::to_string(uid) && !fields[5].empty()) {
+        home = fields[5];
+        break;
+      }
+    }
+    fclose(f);
+  }
+  env.push_back("HOME=" + home);
 }
 
 }  // namespace
@@ -82,6 +114,7 @@ void execProcess(const Json &process, const std::string &path, int preserveFds) 
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
   std::vector<std::string> args = process["args"].asStrings();
   std::vector<std::string> env = process["env"].asStrings();
+  addHome(env, (uid_t)process["uid"].asInt());
   std::vector<char *> argv, envp;
   for (auto &a : args) argv.push_back(&a[0]);
   argv.push_back(nullptr);

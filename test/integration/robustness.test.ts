@@ -165,3 +165,26 @@ describe('robustness', { skip }, () => {
     assert.deepEqual(cgroupDirsOf(id), []);
   });
 });
+
+describe('process environment', { skip }, () => {
+  let root: string;
+  const bundles: Bundle[] = [];
+  before(() => {
+    root = makeRoot();
+  });
+  after(() => cleanup(root, bundles));
+
+  it('sets HOME from the container\'s /etc/passwd when the config does not, as runc does', () => {
+    const b = makeBundle(['sh', '-c', 'echo "$HOME"'], (s) => {
+      s.process!.env = ['PATH=/bin'];
+    });
+    bundles.push(b);
+    assert.equal(runtime(root, ['run', '-b', b.dir, uniqueId('home')]).stdout, '/root\n');
+    b.spec.process!.user = { uid: 4242, gid: 4242 };
+    b.write();
+    assert.equal(runtime(root, ['run', '-b', b.dir, uniqueId('home')]).stdout, '/\n');
+    b.spec.process!.env = ['PATH=/bin', 'HOME=/tmp'];
+    b.write();
+    assert.equal(runtime(root, ['run', '-b', b.dir, uniqueId('home')]).stdout, '/tmp\n');
+  });
+});
