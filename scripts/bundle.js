@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Bundles the CLI into one file so every command parses a single script at start-up, then
-// makes V8's code cache for it so no command parses it at all:
-//   dist/runtime-cli.js     the bundle (runnable on its own: node dist/runtime-cli.js)
-//   dist/runtime-cli.cache  its code cache, every function compiled (see makeCodeCache)
-//   dist/runtime.js         scripts/cli-loader.js: compiles the bundle from the cache
+// Bundles the CLI into one file so every command loads a single script at start-up, then
+// makes V8 code caches for it so that no command parses it:
+//   dist/runtime-cli.js                 the bundle (runnable on its own: node dist/runtime-cli.js)
+//   dist/runtime-cli.{full,lean}.cache  its code caches (scripts/make-code-cache.js)
+//   dist/runtime.js                     scripts/cli-loader.js: runs the bundle from a cache
 'use strict';
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -13,7 +13,7 @@ const { execFileSync, execSync } = require('child_process');
 
 const dist = path.join(__dirname, '..', 'dist');
 const bundle = path.join(dist, 'runtime-cli.js');
-const cacheFile = path.join(dist, 'runtime-cli.cache');
+const cacheBase = path.join(dist, 'runtime-cli');
 const entry = path.join(dist, 'runtime.js');
 const pkg = require('../package.json');
 let commit = 'unknown';
@@ -90,9 +90,12 @@ async function main() {
     define: { __RUNTIME_VERSION__: JSON.stringify(pkg.version), __RUNTIME_COMMIT__: JSON.stringify(commit) },
     write: false,
   });
-  fs.writeFileSync(bundle, deferBuiltins(result.outputFiles[0].text));
+  // Each file is written to a temp name and renamed, so a command started meanwhile never
+  // reads half a file.
+  fs.mkdirSync(dist, { recursive: true });
+  fs.writeFileSync(`${bundle}.${process.pid}`, deferBuiltins(result.outputFiles[0].text));
+  fs.renameSync(`${bundle}.${process.pid}`, bundle);
 
-  // Written to a temp name and renamed, so a command started meanwhile never sees half a file.
   const tmpEntry = `${entry}.${process.pid}`;
   // The shebang names the node that built us (whose ABI the addon and the code cache match)
   // instead of asking /usr/bin/env to search PATH: that exec costs a few ms per command.
@@ -102,34 +105,16 @@ async function main() {
   fs.chmodSync(tmpEntry, 0o755);
   fs.renameSync(tmpEntry, entry);
 
-  makeCodeCache();
+  fs.rmSync(path.join(dist, 'runtime-cli.cache'), { force: true }); // the single cache of earlier builds
+  makeCodeCaches();
 }
 
-/**
- * The cache is made by a fresh `node` (the one running this build, with no flags: V8 rejects
- * a cache made under other flags). It compiles with --no-lazy so that every function is in
- * the cache, not only the top level: a command then compiles nothing at all. The flag is
- * switched back before the cache is serialised, since V8 stamps the cache with its flags.
- */
-function makeCodeCache() {
-  const program = `
-    const fs = require('fs'), v8 = require('v8'), vm = require('vm');
-    const [bundle, loader, out] = process.argv.slice(1);
-    const source = fs.readFileSync(bundle, 'utf8');
-    v8.setFlagsFromString('--no-lazy');
-    const script = new vm.Script(require(loader).wrap(source), { filename: bundle });
-    v8.setFlagsFromString('--lazy');
-    const data = script.createCachedData();
-    const st = fs.statSync(bundle);
-    const check = new vm.Script(require(loader).wrap(source), { filename: bundle, cachedData: data });
-    if (check.cachedDataRejected) throw new Error('V8 rejected the code cache it just made');
-    fs.writeFileSync(out + '.tmp', Buffer.concat([Buffer.from(JSON.stringify({ size: st.size, mtimeMs: st.mtimeMs }) + '\\n'), data]));
-    fs.renameSync(out + '.tmp', out);
-  `;
+/** The code caches, made by a fresh node running scripts/make-code-cache.js. */
+function makeCodeCaches() {
   try {
-    execFileSync(process.execPath, ['-e', program, bundle, entry, cacheFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js'), bundle, entry, cacheBase], { stdio: ['ignore', 'ignore', 'inherit'] });
   } catch (e) {
-    fs.rmSync(cacheFile, { force: true });
+    for (const kind of ['full', 'lean']) fs.rmSync(`${cacheBase}.${kind}.cache`, { force: true });
     process.stderr.write(`bundle: no code cache (${e.message.split('\n')[0]}); the CLI compiles at start-up instead\n`);
   }
 }

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Makes the V8 code caches of the bundled CLI (see scripts/cli-loader.js for their use):
+//   node scripts/make-code-cache.js dist/runtime-cli.js dist/runtime.js dist/runtime-cli
+// writes dist/runtime-cli.full.cache and dist/runtime-cli.lean.cache. Run by bundle.js in a
+// fresh `node` with no flags: V8 rejects a cache made under other flags or another Node.
+//
+// full: compiled with --no-lazy, so every function is in it (the flag is switched back before
+//       serialising, since V8 stamps the cache with its flags).
+// lean: the top level plus the functions that the light commands run, compiled by running
+//       those commands here (--version, list, state, delete -f, spec) against a throw-away
+//       state root; a function they never reach is compiled on first use instead.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const v8 = require('v8');
+const vm = require('vm');
+
+const [bundle, loader, outBase] = process.argv.slice(2);
+const { wrap } = require(path.resolve(loader));
+const source = fs.readFileSync(bundle, 'utf8');
+const st = fs.statSync(bundle);
+const stamp = Buffer.from(JSON.stringify({ size: st.size, mtimeMs: st.mtimeMs }) + '\n');
+
+function write(kind, data) {
+  const check = new vm.Script(wrap(source), { filename: bundle, cachedData: data });
+  if (check.cachedDataRejected) throw new Error(`V8 rejected the ${kind} code cache it just made`);
+  const file = `${outBase}.${kind}.cache`;
+  fs.writeFileSync(`${file}.tmp`, Buffer.concat([stamp, data]));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** Runs the CLI in this process with argv; its output goes wherever our fds 1 and 2 go. */
+async function runCli(script, args) {
+  process.argv = [process.execPath, path.resolve(loader), ...args];
+  // A command that exits would end the build's cache too.
+  process.exit = (code) => {
+    throw new Error(`${args.join(' ')}: exit ${code}`);
+  };
+  const mod = { exports: {} };
+  script.runInThisContext().call(mod.exports, mod.exports, require, mod, path.resolve(bundle), path.dirname(path.resolve(bundle)));
+  // Every command here is synchronous once parsed: a macrotask later it has finished.
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function main() {
+  // Distinct file names, or V8's in-memory compilation cache hands the second compile the
+  // first one's functions.
+  v8.setFlagsFromString('--no-lazy');
+  const full = new vm.Script(wrap(source), { filename: `${bundle}#full` });
+  v8.setFlagsFromString('--lazy');
+  write('full', full.createCachedData());
+
+  const lean = new vm.Script(wrap(source), { filename: `${bundle}#lean` });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-code-cache-'));
+  try {
+    // A stopped container's record, enough for state and list to take their usual path.
+    const root = path.join(tmp, 'root');
+    fs.mkdirSync(path.join(root, 'trained'), { recursive: true });
+    const record = { id: 'trained', bundle: tmp, rootfs: path.join(tmp, 'rootfs'), created: new Date(0).toISOString(), owner: '', spec: { ociVersion: '1.3.0' } };
+    fs.writeFileSync(path.join(root, 'trained', 'state.json'), JSON.stringify(record));
+    for (const args of [
+      ['--version'],
+      ['--root', root, 'list'],
+      ['--root', root, 'list', '--format', 'json'],
+      ['--root', root, 'state', 'trained'],
+      ['--root', root, 'delete', '--force', 'absent'],
+      ['spec', '--bundle', tmp],
+    ]) {
+      await runCli(lean, args);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.exitCode = 0;
+  }
+  write('lean', lean.createCachedData());
+}
+
+main().catch((e) => {
+  process.stderr.write(`make-code-cache: ${e.message}\n`);
+  process.exit(1);
+});
