@@ -59,6 +59,12 @@ function invalid(name: string, what: string, edit: (s: Spec) => void): Case {
 }
 
 export const invalidValues: Case[] = [
+  invalid('config.md#specification-version', 'an ociVersion that is not SemVer', (s) => {
+    s.ociVersion = 'one-point-oh';
+  }),
+  invalid('config.md#annotations', 'an empty annotation key', (s) => {
+    s.annotations = { '': 'value' };
+  }),
   invalid('config.md#process', 'a relative process.cwd', (s) => {
     s.process!.cwd = 'tmp';
   }),

@@ -6,6 +6,7 @@ import { cases as commands } from './commands';
 import { cases as config, invalidValues } from './config';
 import { cases as devices } from './devices';
 import { cases as exec } from './exec';
+import { cases as features } from './features';
 import { cases as hooks } from './hooks';
 import { cases as idmap } from './idmap';
 import { cases as lifecycle } from './lifecycle';
@@ -20,7 +21,7 @@ import { cases as terminal } from './terminal';
 export function allCases(): Case[] {
   const all = [
     ...lifecycle, ...state, ...annotations, ...config, ...invalidValues, ...processCases, ...terminal, ...mounts, ...namespaces, ...idmap,
-    ...devices, ...linux, ...cgroups, ...seccomp, ...hooks, ...exec, ...commands,
+    ...devices, ...linux, ...cgroups, ...seccomp, ...hooks, ...exec, ...commands, ...features,
   ];
   const seen = new Set<string>();
   for (const c of all) {
