@@ -58,7 +58,14 @@ export class ContainerDir {
   }
 
   remove(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    try {
+      // The directory holds plain files only; rmSync's recursive walk costs ~1 ms more.
+      for (const name of fs.readdirSync(this.dir)) fs.unlinkSync(path.join(this.dir, name));
+      fs.rmdirSync(this.dir);
+    } catch {
+      // A subdirectory, or a concurrent delete: the general walk.
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    }
     this.close();
   }
 
