@@ -22,10 +22,28 @@ export const RLIMITS: Record<string, number> = {
   RLIMIT_RTTIME: 15,
 };
 
+const RLIM_INFINITY = (1n << 64n) - 1n;
+
+/**
+ * A limit as the decimal string the helper parses. JSON.parse reads RLIM_INFINITY
+ * (18446744073709551615, what other tools write for "unlimited") as 2^64 exactly, one past
+ * the largest value; anything at or past 2^64 can only have meant unlimited.
+ */
+export function rlimitValue(v: number | string | bigint, field: string): string {
+  let n: bigint;
+  try {
+    n = BigInt(v);
+  } catch {
+    throw new RuntimeError(`config.json: ${field}: ${v} is not a whole number`);
+  }
+  if (n < 0n) throw new RuntimeError(`config.json: ${field}: ${v} is negative`);
+  return (n > RLIM_INFINITY ? RLIM_INFINITY : n).toString();
+}
+
 export function rlimitSteps(rlimits: Rlimit[] = [], field = 'process.rlimits'): RlimitStep[] {
   return rlimits.map((r, i) => {
     const resource = RLIMITS[r.type];
     if (resource === undefined) throw new RuntimeError(`config.json: ${field}[${i}].type: unknown rlimit ${r.type}`);
-    return { resource, soft: BigInt(r.soft).toString(), hard: BigInt(r.hard).toString(), field: `${field}[${i}]` };
+    return { resource, soft: rlimitValue(r.soft, `${field}[${i}].soft`), hard: rlimitValue(r.hard, `${field}[${i}].hard`), field: `${field}[${i}]` };
   });
 }
