@@ -111,11 +111,13 @@ async function main() {
 
 /** The code caches, made by a fresh node running scripts/make-code-cache.js. */
 function makeCodeCaches() {
-  try {
-    execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js'), bundle, entry, cacheBase], { stdio: ['ignore', 'ignore', 'inherit'] });
-  } catch (e) {
-    for (const kind of ['full', 'lean']) fs.rmSync(`${cacheBase}.${kind}.cache`, { force: true });
-    process.stderr.write(`bundle: no code cache (${e.message.split('\n')[0]}); the CLI compiles at start-up instead\n`);
+  for (const kind of ['full', 'lean']) {
+    try {
+      execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js'), kind, bundle, entry, cacheBase], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch (e) {
+      fs.rmSync(`${cacheBase}.${kind}.cache`, { force: true });
+      process.stderr.write(`bundle: no ${kind} code cache (${e.message.split('\n')[0]}); those commands compile at start-up instead\n`);
+    }
   }
 }
 

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Makes the V8 code caches of the bundled CLI (see scripts/cli-loader.js for their use):
-//   node scripts/make-code-cache.js dist/runtime-cli.js dist/runtime.js dist/runtime-cli
-// writes dist/runtime-cli.full.cache and dist/runtime-cli.lean.cache. Run by bundle.js in a
-// fresh `node` with no flags: V8 rejects a cache made under other flags or another Node.
+// Makes a V8 code cache of the bundled CLI (see scripts/cli-loader.js for their use):
+//   node scripts/make-code-cache.js full|lean dist/runtime-cli.js dist/runtime.js dist/runtime-cli
+// writes dist/runtime-cli.<kind>.cache. Run by bundle.js once per kind, each in a fresh
+// `node` with no flags: V8 rejects a cache made under other flags or by another Node, and
+// one compile per process keeps V8's in-memory compilation cache out of the way (a second
+// compile of the same source would be handed the first one's functions). The script is
+// compiled under the bundle's own name: a cache keeps that name, and stack traces show it.
 //
 // full: compiled with --no-lazy, so every function is in it (the flag is switched back before
 //       serialising, since V8 stamps the cache with its flags).
@@ -16,13 +19,13 @@ const path = require('path');
 const v8 = require('v8');
 const vm = require('vm');
 
-const [bundle, loader, outBase] = process.argv.slice(2);
+const [kind, bundle, loader, outBase] = process.argv.slice(2);
 const { wrap } = require(path.resolve(loader));
 const source = fs.readFileSync(bundle, 'utf8');
 const st = fs.statSync(bundle);
 const stamp = Buffer.from(JSON.stringify({ size: st.size, mtimeMs: st.mtimeMs }) + '\n');
 
-function write(kind, data) {
+function write(data) {
   const check = new vm.Script(wrap(source), { filename: bundle, cachedData: data });
   if (check.cachedDataRejected) throw new Error(`V8 rejected the ${kind} code cache it just made`);
   const file = `${outBase}.${kind}.cache`;
@@ -44,14 +47,15 @@ async function runCli(script, args) {
 }
 
 async function main() {
-  // Distinct file names, or V8's in-memory compilation cache hands the second compile the
-  // first one's functions.
-  v8.setFlagsFromString('--no-lazy');
-  const full = new vm.Script(wrap(source), { filename: `${bundle}#full` });
-  v8.setFlagsFromString('--lazy');
-  write('full', full.createCachedData());
-
-  const lean = new vm.Script(wrap(source), { filename: `${bundle}#lean` });
+  if (kind === 'full') {
+    v8.setFlagsFromString('--no-lazy');
+    const full = new vm.Script(wrap(source), { filename: bundle });
+    v8.setFlagsFromString('--lazy');
+    write(full.createCachedData());
+    return;
+  }
+  if (kind !== 'lean') throw new Error(`unknown kind ${kind} (full or lean)`);
+  const lean = new vm.Script(wrap(source), { filename: bundle });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-code-cache-'));
   try {
     // A stopped container's record, enough for state and list to take their usual path.
@@ -73,7 +77,7 @@ async function main() {
     fs.rmSync(tmp, { recursive: true, force: true });
     process.exitCode = 0;
   }
-  write('lean', lean.createCachedData());
+  write(lean.createCachedData());
 }
 
 main().catch((e) => {
