@@ -133,6 +133,15 @@ void mountAll(const Json &rootfs, const Json &mounts) {
     }
     int fd = ensureInRoot(root, dest, asFile);
     if (fd < 0) fail("create mount point", field + ".destination", errno, dest);
+    // The plan allows only a few destinations under /proc by name; one that reaches procfs
+    // through a symlink in the rootfs is refused, and so is a bind over /proc that is not procfs.
+    if (isProcfs(fd) && dest != "/proc" && dest.compare(0, 6, "/proc/") != 0)
+      fail("mount on " + dest, field + ".destination", EPERM, "it resolves to a path inside /proc");
+    if (bind && dest == "/proc" && tree < 0) {
+      struct statfs sf;
+      if (statfs(source.c_str(), &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
+        fail("bind mount " + source + " on /proc", field + ".source", EPERM, "only a procfs may be bound over /proc");
+    }
     std::string target = fdPath(fd);
     if (useTree) {
       attachDetached(i, fd, field, dest);

@@ -166,6 +166,27 @@ export function parseMountOptions(options: string[] = [], field: string): Parsed
   return out;
 }
 
+/**
+ * The entries under /proc a mount may cover: those lxcfs emulates, as runc allows. Anything
+ * else under /proc (a tmpfs over /proc/sys, a bind over /proc/self/...) would undo what
+ * masking and read-only /proc/sys protect, so runc refuses it and so do we.
+ */
+export const PROC_MOUNTS_ALLOWED = [
+  '/proc/cpuinfo', '/proc/diskstats', '/proc/meminfo', '/proc/stat', '/proc/swaps', '/proc/uptime',
+  '/proc/loadavg', '/proc/slabinfo', '/proc/net/dev', '/proc/sys/kernel/ns_last_pid', '/proc/sys/crypto/fips_enabled',
+];
+
+function checkProcDestination(destination: string, type: string, bind: boolean, field: string): void {
+  if (destination === '/proc') {
+    if (type !== 'proc' && !bind) throw new RuntimeError(`config.json: ${field}: only a proc filesystem may be mounted on /proc, not ${type || 'this mount'}`);
+    return;
+  }
+  if (!destination.startsWith('/proc/') || PROC_MOUNTS_ALLOWED.includes(destination)) return;
+  throw new RuntimeError(
+    `config.json: ${field}.destination: ${destination} is inside /proc; only ${PROC_MOUNTS_ALLOWED.join(', ')} may be mounted over (as in runc)`,
+  );
+}
+
 export function mountStep(m: Mount, index: number, bundle: string, warn: (msg: string) => void): MountStep {
   const field = `mounts[${index}]`;
   const opts = parseMountOptions(m.options, field);
@@ -175,6 +196,7 @@ export function mountStep(m: Mount, index: number, bundle: string, warn: (msg: s
     warn(`config.json: ${field}.destination: ${destination} is relative; treating it as /${destination} (the spec requires an absolute path)`);
     destination = '/' + destination;
   }
+  checkProcDestination(path.posix.normalize(destination).replace(/(.)\/+$/, '$1'), m.type ?? '', bind, field);
   let source = m.source ?? m.type ?? 'none';
   if (bind && !path.isAbsolute(source)) source = path.resolve(bundle, source);
   const step: MountStep = {

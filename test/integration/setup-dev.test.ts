@@ -107,6 +107,20 @@ describe('linux.devices', { skip }, () => {
   });
 });
 
+describe('a rootfs whose /dev is a symlink', { skip }, () => {
+  test('/dev -> /etc: the tmpfs and the nodes go to the rootfs\'s /etc, nothing to the host\'s', () => {
+    const b = s.bundle(['/bin/oci-checker', 'ls', '/dev', '--', 'stat', '/etc/null']);
+    fs.rmSync(`${b.rootfs}/dev`, { recursive: true, force: true });
+    fs.symlinkSync('/etc', `${b.rootfs}/dev`);
+    const r = s.run(b);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out['ls /dev'].entries.includes('null'));
+    assert.deepEqual([out['stat /etc/null'].type, out['stat /etc/null'].major, out['stat /etc/null'].minor], ['c', 1, 3]);
+    assert.ok(!fs.existsSync('/etc/null') && !fs.existsSync('/etc/pts'), 'devices were made in the host\'s /etc');
+  });
+});
+
 describe('/dev symlinks', { skip }, () => {
   test('fd, stdin, stdout, stderr point into /proc/self/fd; ptmx to pts/ptmx', () => {
     const all = s.all();

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { cgroupV1MountSteps, MOUNT_ATTR, MS, mountStep, parseMountOptions, PROPAGATION } from '../../src/plan/mounts';
+import { cgroupV1MountSteps, MOUNT_ATTR, MS, mountStep, parseMountOptions, PROC_MOUNTS_ALLOWED, PROPAGATION } from '../../src/plan/mounts';
 
 const noWarn = (m: string) => assert.fail(`unexpected warning: ${m}`);
 
@@ -130,6 +130,37 @@ describe('mountStep', () => {
 
   it('no source: the type stands in, as mount(8) shows it', () => {
     assert.equal(mountStep({ destination: '/m', type: 'mqueue' }, 0, '/b', noWarn).source, 'mqueue');
+  });
+});
+
+describe('mountStep: destinations in /proc (runc\'s checkProcMount)', () => {
+  it('proc on /proc, and a bind there (the helper checks the source is procfs)', () => {
+    assert.equal(mountStep({ destination: '/proc', type: 'proc', source: 'proc' }, 0, '/b', noWarn).type, 'proc');
+    assert.equal(mountStep({ destination: '/proc', type: 'bind', source: '/proc', options: ['rbind'] }, 0, '/b', noWarn).bind, true);
+  });
+
+  it('anything else on /proc is refused naming the mount', () => {
+    assert.throws(() => mountStep({ destination: '/proc', type: 'tmpfs', source: 'tmpfs' }, 3, '/b', noWarn), /mounts\[3\]: only a proc filesystem may be mounted on \/proc, not tmpfs/);
+    assert.throws(() => mountStep({ destination: '/proc/', type: 'tmpfs', source: 'tmpfs' }, 3, '/b', noWarn), /mounts\[3\]: only a proc/);
+  });
+
+  it('the entries lxcfs emulates may be covered', () => {
+    for (const d of PROC_MOUNTS_ALLOWED) assert.equal(mountStep({ destination: d, type: 'bind', source: '/var/lib/lxcfs' + d, options: ['bind'] }, 0, '/b', noWarn).destination, d);
+  });
+
+  it('other paths under /proc are refused, however they are spelled', () => {
+    for (const d of ['/proc/sys', '/proc/sys/kernel', '/proc/self/attr', '/proc/1/root', '/proc//sys', '/proc/./sys/', '/tmp/../proc/sys', 'proc/sys']) {
+      assert.throws(
+        () => mountStep({ destination: d, type: 'tmpfs', source: 'tmpfs' }, 5, '/b', () => {}),
+        /mounts\[5\]\.destination: \/proc\/.* is inside \/proc/,
+        d,
+      );
+    }
+  });
+
+  it('paths that only look like /proc are fine', () => {
+    assert.equal(mountStep({ destination: '/procfoo', type: 'tmpfs' }, 0, '/b', noWarn).destination, '/procfoo');
+    assert.equal(mountStep({ destination: '/srv/proc/sys', type: 'tmpfs' }, 0, '/b', noWarn).destination, '/srv/proc/sys');
   });
 });
 
