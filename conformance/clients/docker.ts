@@ -1,0 +1,205 @@
+// Docker (Debian's docker.io): a private dockerd (own --data-root, --exec-root, unix socket,
+// --pidfile, an empty --config-file) with `--add-runtime rt=<runtime>` as its default
+// runtime. dockerd starts its own containerd under the exec root; its config.json carries
+// the libnetwork-setkey prestart hook that wires the container's network.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { callsOffset, callsSince, type Ctx } from './lib/context';
+import { alive, describe, run, startDaemon, stopPid, waitFor, type Result } from './lib/proc';
+import { expectCode, expectOutput, fail } from './lib/report';
+
+const IMAGE = 'rtclients-busybox:latest';
+const CALL_TIMEOUT_MS = 60_000;
+/** docker0 and user networks: our own test hosts, in network namespaces this run makes. */
+const BIP = '10.232.0.1/24';
+const POOL = 'base=10.233.0.0/16,size=24';
+/** Debian's client, not whatever newer one sits earlier in PATH. */
+const DOCKER = '/usr/bin/docker';
+
+export const SCENARIOS = [
+  'docker: dockerd starts with --add-runtime',
+  'docker: info reads the runtime version',
+  'docker: import a busybox rootfs tarball as an image',
+  'docker: run prints output and returns the exit code',
+  'docker: runtime from daemon.json "runtimes"',
+  'docker: the libnetwork-setkey prestart hook wires the network',
+  'docker: sysctls land in the container network namespace',
+  'docker: detached container, exec and logs',
+  'docker: stop and rm',
+  'docker: -v bind mount and named volume',
+  'docker: commit then run the new image',
+  'docker: cp into and out of a running container',
+  'docker: user network, containers reach each other by name',
+  'docker: -t tty',
+];
+
+export async function dockerSuite(ctx: Ctx): Promise<void> {
+  const dir = path.join(ctx.tmp, 'docker');
+  fs.mkdirSync(path.join(dir, 'client'), { recursive: true });
+  const sock = path.join(dir, 'docker.sock');
+  const daemonJson = path.join(dir, 'daemon.json');
+  // The README's other way: "runtimes" in daemon.json (dockerd refuses a name given both ways).
+  fs.writeFileSync(daemonJson, `${JSON.stringify({ runtimes: { 'rt-json': { path: ctx.runtime } } }, null, 2)}\n`);
+  const env = { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: path.join(dir, 'client') };
+  const docker = (args: string[], timeoutMs = CALL_TIMEOUT_MS): Promise<Result> => run(DOCKER, args, { env, timeoutMs });
+  const r = ctx.report;
+  let daemon: ReturnType<typeof startDaemon> | undefined;
+
+  ctx.defer('docker', async () => {
+    if (daemon && alive(daemon.pid)) {
+      const ps = await docker(['ps', '-aq'], 20_000);
+      const ids = ps.stdout.split('\n').filter(Boolean);
+      if (ids.length) await docker(['rm', '-f', ...ids], 60_000);
+      await docker(['network', 'rm', 'rtclients-net'], 20_000);
+    }
+    // dockerd stops its containerd (and that its shims) on SIGTERM.
+    if (daemon) await stopPid(daemon.pid, 30_000);
+  });
+
+  const started = await r.scenario(SCENARIOS[0], async () => {
+    daemon = startDaemon('dockerd', 'dockerd', [
+      '--config-file', daemonJson,
+      '--data-root', path.join(dir, 'data'),
+      '--exec-root', path.join(dir, 'exec'),
+      '-H', `unix://${sock}`,
+      '--pidfile', path.join(dir, 'docker.pid'),
+      '--add-runtime', `rt=${ctx.runtime}`,
+      '--default-runtime', 'rt',
+      '--exec-opt', 'native.cgroupdriver=cgroupfs',
+      '--storage-driver', 'overlay2',
+      '--bip', BIP,
+      '--default-address-pool', POOL,
+      '--userland-proxy=false',
+    ], path.join(dir, 'dockerd.log'));
+    const up = await waitFor(async () => alive(daemon!.pid) && fs.existsSync(sock) && (await docker(['version'], 10_000)).code === 0, 60_000, 300);
+    if (!up) fail(`dockerd did not answer on ${sock}: ${fs.readFileSync(daemon.log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
+    const info = expectCode(await docker(['info', '--format', '{{json .Runtimes}} {{.DefaultRuntime}}']));
+    if (!info.stdout.includes(ctx.runtime) || !/ rt\s*$/.test(info.stdout)) fail(`docker info: ${info.stdout.trim()}`);
+  });
+  if (!started) {
+    r.skipAll(SCENARIOS.slice(1), 'dockerd did not start');
+    return;
+  }
+
+  await r.scenario(SCENARIOS[1], async () => {
+    // dockerd runs `<runtime> --version` and takes the `commit:` line.
+    const v = await run(ctx.realRuntime, ['--version'], { timeoutMs: 20_000 });
+    const commit = /^commit: (\S+)/m.exec(v.stdout)?.[1];
+    const info = expectCode(await docker(['info', '--format', '{{.RuncCommit.ID}}']));
+    const got = info.stdout.trim();
+    if (!commit) fail(`\`${ctx.realRuntime} --version\` has no commit line: ${v.stdout.trim()}`);
+    if (got !== commit && !commit.startsWith(got)) fail(`docker info shows runtime commit ${JSON.stringify(got)}, --version says ${commit}`);
+  });
+
+  const imported = await r.scenario(SCENARIOS[2], async () => {
+    expectCode(await docker(['import', ctx.tarball, IMAGE], 120_000));
+  });
+  if (!imported) {
+    r.skipAll(SCENARIOS.slice(3), 'no image');
+    return;
+  }
+
+  await r.scenario(SCENARIOS[3], async () => {
+    const res = await docker(['run', '--rm', '--runtime', 'rt', IMAGE, 'sh', '-c', 'echo hello-from-docker; exit 3']);
+    expectCode(res, 3);
+    expectOutput(res, 'hello-from-docker');
+  });
+
+  await r.scenario(SCENARIOS[4], async () => {
+    const from = callsOffset(ctx);
+    const res = expectCode(await docker(['run', '--rm', '--runtime', 'rt-json', IMAGE, 'echo', 'from-daemon-json']));
+    expectOutput(res, 'from-daemon-json');
+    if (!callsSince(ctx, from, ' create ').length) fail('the runtime from daemon.json was not the one called');
+  });
+
+  await r.scenario(SCENARIOS[5], async () => {
+    const res = expectCode(await docker(['run', '--rm', IMAGE, 'ip', '-4', '-o', 'addr', 'show', 'eth0']));
+    const prefix = BIP.split('.').slice(0, 3).join('.');
+    expectOutput(res, `inet ${prefix}.`, 'eth0 on docker0\'s subnet');
+  });
+
+  await r.scenario(SCENARIOS[6], async () => {
+    const res = expectCode(await docker(['run', '--rm', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=42', IMAGE, 'cat', '/proc/sys/net/ipv4/ip_unprivileged_port_start']));
+    expectOutput(res, /^42$/m, 'ip_unprivileged_port_start inside');
+    const host = fs.readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim();
+    if (host === '42') fail('the sysctl landed on the host');
+  });
+
+  const D = 'rtclients-detached';
+  await r.scenario(SCENARIOS[7], async () => {
+    expectCode(await docker(['run', '-d', '--name', D, IMAGE, 'sh', '-c', 'trap "echo got-TERM; exit 0" TERM; echo started; while :; do sleep 0.2; done']));
+    const up = await waitFor(async () => (await docker(['logs', D], 10_000)).stdout.includes('started'), 15_000, 300);
+    if (!up) fail(`no "started" in the logs: ${describe(await docker(['logs', D]))}`);
+    const res = expectCode(await docker(['exec', '-u', '65534:65534', '-e', 'FOO=bar', '-w', '/tmp', D, 'sh', '-c', 'echo "$(id -u):$(id -g) $FOO $(pwd)"']));
+    expectOutput(res, '65534:65534 bar /tmp');
+    expectCode(await docker(['exec', D, 'sh', '-c', 'exit 3']), 3);
+  });
+
+  await r.scenario(SCENARIOS[8], async () => {
+    const t0 = Date.now();
+    expectCode(await docker(['stop', '-t', '20', D]));
+    const secs = (Date.now() - t0) / 1000;
+    const st = expectCode(await docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', D])).stdout.trim();
+    if (st !== 'exited 0') fail(`after stop: ${st} (the TERM trap exits 0)`);
+    if (secs > 15) fail(`stop took ${secs.toFixed(1)} s: SIGTERM did not reach the container`);
+    expectOutput(expectCode(await docker(['logs', D])), 'got-TERM', 'logs after stop');
+    expectCode(await docker(['rm', D]));
+  }, [SCENARIOS[7]]);
+
+  await r.scenario(SCENARIOS[9], async () => {
+    const host = path.join(dir, 'bind');
+    fs.mkdirSync(host, { recursive: true });
+    fs.writeFileSync(path.join(host, 'in.txt'), 'from-the-host\n');
+    const res = expectCode(await docker(['run', '--rm', '-v', `${host}:/data`, IMAGE, 'sh', '-c', 'cat /data/in.txt; echo from-the-container > /data/out.txt']));
+    expectOutput(res, 'from-the-host');
+    if (!fs.existsSync(path.join(host, 'out.txt'))) fail('the container\'s write did not reach the host directory');
+    expectCode(await docker(['run', '--rm', '-v', 'rtclients-vol:/vol', IMAGE, 'sh', '-c', 'echo persisted > /vol/f']));
+    expectOutput(expectCode(await docker(['run', '--rm', '-v', 'rtclients-vol:/vol', IMAGE, 'cat', '/vol/f'])), 'persisted', 'named volume');
+  });
+
+  await r.scenario(SCENARIOS[10], async () => {
+    expectCode(await docker(['run', '--name', 'rtclients-commit', IMAGE, 'sh', '-c', 'echo committed-content > /hello.txt']));
+    expectCode(await docker(['commit', 'rtclients-commit', 'rtclients-committed:latest'], 120_000));
+    expectCode(await docker(['rm', 'rtclients-commit']));
+    expectOutput(expectCode(await docker(['run', '--rm', 'rtclients-committed:latest', 'cat', '/hello.txt'])), 'committed-content');
+  });
+
+  await r.scenario(SCENARIOS[11], async () => {
+    const C = 'rtclients-cp';
+    expectCode(await docker(['run', '-d', '--name', C, IMAGE, 'sleep', '600']));
+    try {
+      const src = path.join(dir, 'cp-in.txt');
+      fs.writeFileSync(src, 'copied-in\n');
+      expectCode(await docker(['cp', src, `${C}:/tmp/cp-in.txt`]));
+      expectOutput(expectCode(await docker(['exec', C, 'cat', '/tmp/cp-in.txt'])), 'copied-in', 'file copied in');
+      expectCode(await docker(['exec', C, 'sh', '-c', 'echo copied-out > /tmp/cp-out.txt']));
+      const dst = path.join(dir, 'cp-out.txt');
+      expectCode(await docker(['cp', `${C}:/tmp/cp-out.txt`, dst]));
+      if (!fs.readFileSync(dst, 'utf8').includes('copied-out')) fail('the copied-out file has the wrong content');
+    } finally {
+      await docker(['rm', '-f', C]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[12], async () => {
+    expectCode(await docker(['network', 'create', 'rtclients-net']));
+    expectCode(await docker(['run', '-d', '--name', 'rtclients-web', '--network', 'rtclients-net', IMAGE, 'httpd', '-f', '-p', '80', '-h', '/www']));
+    try {
+      // Docker's embedded DNS (127.0.0.11) needs the rules the setkey hook puts in the netns.
+      const res = await docker(['run', '--rm', '--network', 'rtclients-net', IMAGE, 'timeout', '10', 'wget', '-q', '-O', '-', 'http://rtclients-web/']);
+      expectCode(res);
+      expectOutput(res, 'hello from busybox httpd', 'GET http://rtclients-web/');
+    } finally {
+      await docker(['rm', '-f', 'rtclients-web']);
+      await docker(['network', 'rm', 'rtclients-net']);
+    }
+  });
+
+  await r.scenario(SCENARIOS[13], async () => {
+    const cmd = [DOCKER, 'run', '--rm', '-t', IMAGE, 'sh', '-c', 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty'].map((a) => `'${a}'`).join(' ');
+    const res = expectCode(await run('script', ['-qec', cmd, '/dev/null'], { env, timeoutMs: CALL_TIMEOUT_MS }));
+    expectOutput(res, /\/dev\/(pts\/\d+|console)/, 'tty');
+    expectOutput(res, 'stdio-is-a-tty');
+  });
+}

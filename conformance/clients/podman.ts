@@ -1,0 +1,318 @@
+// podman (through conmon) with `--runtime <runtime>`: private storage (--root, --runroot,
+// --tmpdir under the run's temp dir), cgroupfs, the file events logger, private network
+// configs, and a busybox image imported from a tarball. conmon calls the runtime with no
+// global flags, so its containers live in the runtime's default root.
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as path from 'path';
+
+import { callsOffset, callsSince, type Ctx } from './lib/context';
+import { describe, run, waitFor, type Result } from './lib/proc';
+import { expectCode, expectOutput, fail, skip } from './lib/report';
+
+const IMAGE = 'localhost/rtclients-busybox:latest';
+const CALL_TIMEOUT_MS = 60_000;
+/** Our own test hosts' subnets (containers in network namespaces this run makes). */
+const DEFAULT_SUBNET = '10.231.0.0/24';
+const NET_SUBNET = '10.231.1.0/24';
+
+export const SCENARIOS = [
+  'podman: import a busybox rootfs tarball as an image',
+  'podman: run prints output',
+  'podman: runtime by name from containers.conf [engine.runtimes]',
+  'podman: exit codes (7, and 137 for a killed container)',
+  'podman: detached container (-d)',
+  'podman: exec with -u, -e, -w and exit code',
+  'podman: exec -t',
+  'podman: update changes the memory limit of a running container',
+  'podman: logs',
+  'podman: stop and rm',
+  'podman: -v bind mount, named volume and :ro',
+  'podman: -e, -w and -u on run',
+  'podman: --read-only',
+  'podman: --memory and --pids-limit',
+  'podman: commit then run the new image',
+  'podman: -t tty',
+  'podman: default seccomp profile in force',
+  'podman: two containers on one bridge network reach each other',
+  'podman: published port reached from the host on 127.0.0.1',
+];
+
+/** True when this process lacks CAP_SYS_RESOURCE (then no rlimit can be raised above its hard value). */
+function lacksSysResource(): boolean {
+  const m = /^CapEff:\s*([0-9a-f]+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return !m || (BigInt(`0x${m[1]}`) & (1n << 24n)) === 0n;
+}
+
+function hardLimit(name: string): string | null {
+  const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith(name));
+  const v = line?.slice(26).trim().split(/\s+/)[1];
+  return v && /^\d+$/.test(v) ? v : null;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function httpGet(url: string, timeoutMs = 5_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+export async function podmanSuite(ctx: Ctx): Promise<void> {
+  const dir = path.join(ctx.tmp, 'podman');
+  fs.mkdirSync(dir, { recursive: true });
+  const conf = path.join(dir, 'containers.conf');
+  const ulimits: string[] = [];
+  if (lacksSysResource()) {
+    // podman asks for nofile/nproc 1048576; without CAP_SYS_RESOURCE (this VM's root has
+    // none) no runtime can raise a hard limit, so ask for what the host allows. podman
+    // itself, failing to raise its own nproc, drops it to kernel.pid_max: ask for no more.
+    const nofile = hardLimit('Max open files');
+    if (nofile) ulimits.push(`"nofile=${nofile}:${nofile}"`);
+    const pidMax = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    const nproc = Math.min(Number(hardLimit('Max processes') ?? pidMax), pidMax);
+    ulimits.push(`"nproc=${nproc}:${nproc}"`);
+  }
+  fs.writeFileSync(
+    conf,
+    [
+      '[containers]',
+      `default_ulimits = [${ulimits.join(', ')}]`,
+      '[engine]',
+      'cgroup_manager = "cgroupfs"',
+      'events_logger = "file"',
+      `events_logfile_path = "${dir}/events.log"`,
+      `static_dir = "${dir}/root/libpod"`,
+      `volume_path = "${dir}/root/volumes"`,
+      // The README's way: a runtime by name. The scenarios pass --runtime PATH; one uses the name.
+      '[engine.runtimes]',
+      `rtclients = ["${ctx.runtime}"]`,
+      '[network]',
+      'network_backend = "netavark"',
+      `network_config_dir = "${dir}/networks"`,
+      `default_subnet = "${DEFAULT_SUBNET}"`,
+      '',
+    ].join('\n'),
+  );
+  const storageConf = path.join(dir, 'storage.conf');
+  fs.writeFileSync(storageConf, `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/runroot"\n`);
+  const env = { ...process.env, CONTAINERS_CONF: conf, CONTAINERS_STORAGE_CONF: storageConf };
+  const globals = [
+    '--root', `${dir}/root`, '--runroot', `${dir}/runroot`, '--tmpdir', `${dir}/tmp`,
+    '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--network-config-dir', `${dir}/networks`,
+    '--runtime', ctx.runtime,
+  ];
+  const podman = (args: string[], timeoutMs = CALL_TIMEOUT_MS): Promise<Result> => run('podman', [...globals, ...args], { env, timeoutMs });
+  const underScript = (args: string[]): Promise<Result> => {
+    const cmd = ['podman', ...globals, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    return run('script', ['-qec', cmd, '/dev/null'], { env, timeoutMs: CALL_TIMEOUT_MS });
+  };
+  const r = ctx.report;
+  const baseName = path.basename(ctx.realRuntime);
+  const runtimeRoot = baseName === 'runc' ? '/run/runc' : baseName === 'crun' ? '/run/crun' : '/run/runtime';
+
+  ctx.defer('podman', async () => {
+    await podman(['rm', '-a', '-f', '-t', '0'], 60_000);
+    await podman(['network', 'rm', '-f', 'rtclients-net'], 30_000);
+    await podman(['volume', 'rm', '-a', '-f'], 30_000);
+    await podman(['rmi', '-a', '-f'], 30_000);
+  });
+
+  const imported = await r.scenario(SCENARIOS[0], async () => {
+    expectCode(await podman(['import', ctx.tarball, IMAGE], 120_000));
+    expectOutput(await podman(['images', '--format', '{{.Repository}}:{{.Tag}}']), IMAGE, 'podman images');
+  });
+  if (!imported) {
+    r.skipAll(SCENARIOS.slice(1), 'no image');
+    return;
+  }
+
+  await r.scenario(SCENARIOS[1], async () => {
+    const from = callsOffset(ctx);
+    const res = expectCode(await podman(['run', '--rm', IMAGE, 'echo', 'hello-from-podman']));
+    expectOutput(res, 'hello-from-podman');
+    if (!['runc', 'crun'].includes(baseName)) {
+      const create = callsSince(ctx, from, ' create ')[0] ?? '';
+      if (!/^\S+ create --bundle /.test(create)) fail(`expected conmon's create with no global flags, recorded: ${create || '(none)'}`);
+    }
+  });
+
+  await r.scenario(SCENARIOS[2], async () => {
+    const from = callsOffset(ctx);
+    const byName = ['--runtime', 'rtclients', ...globals.filter((a) => a !== '--runtime' && a !== ctx.runtime)];
+    const res = await run('podman', [...byName, 'run', '--rm', IMAGE, 'echo', 'by-name'], { env, timeoutMs: CALL_TIMEOUT_MS });
+    expectCode(res);
+    expectOutput(res, 'by-name');
+    if (!callsSince(ctx, from, ' create ').length) fail('the runtime named in containers.conf was not the one called');
+  });
+
+  await r.scenario(SCENARIOS[3], async () => {
+    expectCode(await podman(['run', '--rm', IMAGE, 'sh', '-c', 'exit 7']), 7);
+    expectCode(await podman(['run', '-d', '--name', 'rtclients-killed', IMAGE, 'sleep', '600']));
+    expectCode(await podman(['kill', 'rtclients-killed']));
+    const w = expectCode(await podman(['wait', 'rtclients-killed']));
+    if (w.stdout.trim() !== '137') fail(`podman wait after kill: expected 137, got ${JSON.stringify(w.stdout.trim())}`);
+    const code = expectCode(await podman(['inspect', '-f', '{{.State.ExitCode}}', 'rtclients-killed']));
+    if (code.stdout.trim() !== '137') fail(`State.ExitCode after kill: ${code.stdout.trim()}`);
+    expectCode(await podman(['rm', 'rtclients-killed']));
+  });
+
+  const D = 'rtclients-detached';
+  let detachedId = '';
+  await r.scenario(SCENARIOS[4], async () => {
+    expectCode(await podman(['run', '-d', '--name', D, IMAGE, 'sh', '-c', 'trap "echo got-TERM; exit 0" TERM; echo started; while :; do sleep 0.2; done']));
+    const up = await waitFor(async () => (await podman(['logs', D], 10_000)).stdout.includes('started'), 15_000, 300);
+    if (!up) fail(`the container never printed "started": ${describe(await podman(['logs', D]))}`);
+    detachedId = expectCode(await podman(['inspect', '-f', '{{.Id}}', D])).stdout.trim();
+    const st = expectCode(await podman(['inspect', '-f', '{{.State.Status}}', D]));
+    if (st.stdout.trim() !== 'running') fail(`status ${st.stdout.trim()}`);
+  });
+
+  await r.scenario(SCENARIOS[5], async () => {
+    const from = callsOffset(ctx);
+    const res = expectCode(await podman(['exec', '-u', '65534:65534', '-e', 'FOO=bar', '-w', '/tmp', D, 'sh', '-c', 'echo "$(id -u):$(id -g) $FOO $(pwd)"']));
+    expectOutput(res, '65534:65534 bar /tmp');
+    const exec = callsSince(ctx, from, ' exec ')[0] ?? '';
+    if (!/exec --pid-file \S+ --process \S+ --detach/.test(exec)) fail(`conmon's exec call: ${exec || '(none)'}`);
+    expectCode(await podman(['exec', D, 'sh', '-c', 'exit 3']), 3);
+  }, [SCENARIOS[4]]);
+
+  await r.scenario(SCENARIOS[6], async () => {
+    const res = expectCode(await underScript(['exec', '-t', D, 'sh', '-c', 'tty; [ -t 0 ] && echo exec-stdin-is-a-tty']));
+    expectOutput(res, /\/dev\/pts\/\d+/, 'tty');
+    expectOutput(res, 'exec-stdin-is-a-tty');
+  }, [SCENARIOS[4]]);
+
+  await r.scenario(SCENARIOS[7], async () => {
+    const from = callsOffset(ctx);
+    expectCode(await podman(['update', '--memory', '96m', D]));
+    const update = callsSince(ctx, from, ' update ')[0] ?? '';
+    if (update && !/update --resources[= ]\S+/.test(update)) fail(`podman's update call: ${update}`);
+    const res = expectCode(await podman(['exec', D, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes']));
+    expectOutput(res, String(96 * 1024 * 1024), 'memory.limit_in_bytes after update');
+  }, [SCENARIOS[4]]);
+
+  await r.scenario(SCENARIOS[8], async () => {
+    expectOutput(expectCode(await podman(['logs', D])), 'started', 'podman logs');
+  }, [SCENARIOS[4]]);
+
+  await r.scenario(SCENARIOS[9], async () => {
+    const t0 = Date.now();
+    expectCode(await podman(['stop', '-t', '20', D]));
+    const secs = (Date.now() - t0) / 1000;
+    const code = expectCode(await podman(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', D])).stdout.trim();
+    if (code !== 'exited 0') fail(`after stop: ${code} (the TERM trap exits 0)`);
+    if (secs > 15) fail(`stop took ${secs.toFixed(1)} s: SIGTERM did not reach the container`);
+    expectOutput(expectCode(await podman(['logs', D])), 'got-TERM', 'logs after stop');
+    expectCode(await podman(['rm', D]));
+    const list = await run(ctx.realRuntime, ['--root', runtimeRoot, 'list', '-q'], { timeoutMs: 20_000 });
+    if (list.stdout.split('\n').includes(detachedId)) fail(`${detachedId} still in the runtime's list after rm`);
+  }, [SCENARIOS[4]]);
+
+  await r.scenario(SCENARIOS[10], async () => {
+    const host = path.join(dir, 'bind');
+    fs.mkdirSync(host, { recursive: true });
+    fs.writeFileSync(path.join(host, 'in.txt'), 'from-the-host\n');
+    const res = expectCode(await podman(['run', '--rm', '-v', `${host}:/data`, IMAGE, 'sh', '-c', 'cat /data/in.txt; echo from-the-container > /data/out.txt']));
+    expectOutput(res, 'from-the-host');
+    if (!fs.existsSync(path.join(host, 'out.txt'))) fail('the container\'s write did not reach the host directory');
+    expectCode(await podman(['run', '--rm', '-v', 'rtclients-vol:/vol', IMAGE, 'sh', '-c', 'echo persisted > /vol/f']));
+    expectOutput(expectCode(await podman(['run', '--rm', '-v', 'rtclients-vol:/vol', IMAGE, 'cat', '/vol/f'])), 'persisted', 'named volume');
+    const ro = await podman(['run', '--rm', '-v', `${host}:/data:ro`, IMAGE, 'sh', '-c', 'echo x > /data/ro.txt && echo wrote || echo refused']);
+    expectCode(ro);
+    expectOutput(ro, 'refused', ':ro volume');
+  });
+
+  await r.scenario(SCENARIOS[11], async () => {
+    const res = expectCode(await podman(['run', '--rm', '-e', 'FOO=bar', '-w', '/tmp', '-u', '65534:65534', IMAGE, 'sh', '-c', 'echo "$(id -u):$(id -g) $FOO $(pwd)"']));
+    expectOutput(res, '65534:65534 bar /tmp');
+  });
+
+  await r.scenario(SCENARIOS[12], async () => {
+    const res = expectCode(await podman(['run', '--rm', '--read-only', IMAGE, 'sh', '-c', 'touch /x 2>/dev/null && echo root-writable || echo root-read-only; touch /tmp/y && echo tmp-writable']));
+    expectOutput(res, 'root-read-only');
+    expectOutput(res, 'tmp-writable');
+  });
+
+  await r.scenario(SCENARIOS[13], async () => {
+    const res = expectCode(await podman(['run', '--rm', '--memory', '64m', '--pids-limit', '42', IMAGE, 'sh', '-c',
+      'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max']));
+    expectOutput(res, String(64 * 1024 * 1024), 'memory.limit_in_bytes');
+    expectOutput(res, /^42$/m, 'pids.max');
+  });
+
+  await r.scenario(SCENARIOS[14], async () => {
+    expectCode(await podman(['run', '--name', 'rtclients-commit', IMAGE, 'sh', '-c', 'echo committed-content > /hello.txt']));
+    expectCode(await podman(['commit', 'rtclients-commit', 'localhost/rtclients-committed:latest'], 120_000));
+    expectCode(await podman(['rm', 'rtclients-commit']));
+    expectOutput(expectCode(await podman(['run', '--rm', 'localhost/rtclients-committed:latest', 'cat', '/hello.txt'])), 'committed-content');
+  });
+
+  await r.scenario(SCENARIOS[15], async () => {
+    const res = expectCode(await underScript(['run', '--rm', '-t', IMAGE, 'sh', '-c', 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty']));
+    expectOutput(res, /\/dev\/pts\/\d+/, 'tty');
+    expectOutput(res, 'stdio-is-a-tty');
+  });
+
+  await r.scenario(SCENARIOS[16], async () => {
+    const res = expectCode(await podman(['run', '--rm', IMAGE, 'grep', 'Seccomp:', '/proc/self/status']));
+    expectOutput(res, /Seccomp:\s+2/, '/proc/self/status');
+  });
+
+  let port = 0;
+  let bridgeSkip = '';
+  await r.scenario(SCENARIOS[17], async () => {
+    const created = await podman(['network', 'create', '--subnet', NET_SUBNET, 'rtclients-net']);
+    if (created.code !== 0) skip(`bridge networking is not available here: ${describe(created)}`);
+    port = await freePort();
+    const web = await podman(['run', '-d', '--name', 'rtclients-web', '--network', 'rtclients-net', '-p', `127.0.0.1:${port}:80`, IMAGE, 'httpd', '-f', '-p', '80', '-h', '/www']);
+    if (web.code !== 0 && /netavark|aardvark|iptables|netlink/i.test(web.stderr)) {
+      bridgeSkip = `netavark could not set up the bridge: ${web.stderr.trim().split('\n').slice(-1)[0]}`;
+      skip(bridgeSkip);
+    }
+    expectCode(web);
+    const ip = expectCode(await podman(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', 'rtclients-web'])).stdout.trim();
+    if (!ip) fail('the web container has no address on rtclients-net');
+    // `timeout 10 wget`, not `wget -T`: Debian 12's static busybox wget crashes (SIGSEGV) with -T.
+    const byIp = await podman(['run', '--rm', '--network', 'rtclients-net', IMAGE, 'timeout', '10', 'wget', '-q', '-O', '-', `http://${ip}/`]);
+    expectCode(byIp);
+    expectOutput(byIp, 'hello from busybox httpd', `GET http://${ip}/ from a second container`);
+    const byName = await podman(['run', '--rm', '--network', 'rtclients-net', IMAGE, 'timeout', '10', 'wget', '-q', '-O', '-', 'http://rtclients-web/']);
+    if (byName.code !== 0) fail(`by address works, by name (aardvark-dns) does not: ${describe(byName)}`);
+    expectOutput(byName, 'hello from busybox httpd', 'GET http://rtclients-web/');
+  });
+
+  await r.scenario(SCENARIOS[18], async () => {
+    if (bridgeSkip) skip(bridgeSkip);
+    if (!port) skip('the bridge network scenario did not start the web container');
+    let body = '';
+    let err = '';
+    const ok = await waitFor(async () => {
+      try {
+        body = await httpGet(`http://127.0.0.1:${port}/`);
+        return true;
+      } catch (e) {
+        err = String(e);
+        return false;
+      }
+    }, 10_000, 500);
+    if (!ok) fail(`GET http://127.0.0.1:${port}/ from the host: ${err}`);
+    if (!body.includes('hello from busybox httpd')) fail(`unexpected body ${JSON.stringify(body)}`);
+  }, [SCENARIOS[17]]);
+}
