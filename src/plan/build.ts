@@ -16,6 +16,7 @@ import { memoryPolicyStep } from './mempolicy';
 import { netDeviceMoves } from './netdevices';
 import { personalityValue } from './personality';
 import { processPlan } from './process';
+import { sysctlSteps } from './sysctl';
 import type { HookStep, LaunchPlan, MountStep } from './types';
 
 export interface InitOptions {
@@ -110,7 +111,7 @@ export function buildInitPlan(spec: Spec, opts: InitOptions): LaunchPlan {
     symlinks: devBound ? [] : devSymlinks(linux.devices),
     maskedPaths: linux.maskedPaths ?? [],
     readonlyPaths: linux.readonlyPaths ?? [],
-    sysctl: Object.entries(linux.sysctl ?? {}).map(([key, value]) => ({ key, value })),
+    sysctl: sysctlSteps(linux.sysctl, ns.has),
     console: proc.terminal ? { socket: opts.consoleSocket || undefined, width: proc.consoleSize?.width, height: proc.consoleSize?.height } : null,
     fifo: opts.fifo,
     process: processPlan(proc, opts.host, opts.warn),

@@ -211,6 +211,36 @@ describe('linux.sysctl', { skip }, () => {
     assert.equal(w.error, 'Read-only file system');
   });
 
+  test('a net sysctl without a network namespace is refused and the host keeps its value', () => {
+    const host = hostSysctl('net.ipv4.ip_forward');
+    s.fails(['true'], (c) => {
+      c.linux!.namespaces = c.linux!.namespaces!.filter((n) => n.type !== 'network');
+      c.linux!.sysctl = { 'net.ipv4.ip_forward': host === '1' ? '0' : '1' };
+    }, /linux\.sysctl\.net\.ipv4\.ip_forward: needs a network namespace/);
+    assert.equal(hostSysctl('net.ipv4.ip_forward'), host);
+  });
+
+  test('an ipc sysctl without an ipc namespace is refused and the host keeps its value', () => {
+    const host = hostSysctl('kernel.msgmax');
+    s.fails(['true'], (c) => {
+      c.linux!.namespaces = c.linux!.namespaces!.filter((n) => n.type !== 'ipc');
+      c.linux!.sysctl = { 'kernel.msgmax': '4242' };
+    }, /linux\.sysctl\.kernel\.msgmax: needs a ipc namespace/);
+    assert.equal(hostSysctl('kernel.msgmax'), host);
+  });
+
+  test('a sysctl no namespace holds (vm.swappiness) is refused: it would change the host', () => {
+    const host = hostSysctl('vm.swappiness');
+    s.fails(['true'], (c) => {
+      c.linux!.sysctl = { 'vm.swappiness': host === '10' ? '11' : '10' };
+    }, /linux\.sysctl\.vm\.swappiness: not a namespaced sysctl/);
+    assert.equal(hostSysctl('vm.swappiness'), host);
+  });
+
+  test('kernel.domainname through sysctl in a new uts namespace', () => {
+    assert.equal(s.all((c) => (c.linux!.sysctl = { 'kernel.domainname': 'via-sysctl' })).domainname, 'via-sysctl');
+  });
+
   test('an unknown sysctl is an error naming the key', () => {
     s.fails(['true'], (c) => {
       c.linux!.sysctl = { 'net.ipv4.no_such_knob': '1' };
