@@ -101,7 +101,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const runtime = resolveRuntime();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oci-conformance-root-'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-conformance-root-'));
   const rt = new RuntimeCli(runtime.name, runtime.argv0, root);
   const tap = new Tap(opts.tap);
   const problem = preflight(rt);

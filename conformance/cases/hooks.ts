@@ -40,7 +40,7 @@ interface Hooks {
 }
 
 function setup(t: Ctx): Hooks {
-  const dir = t.tmpdir('oci-conf-hooks-');
+  const dir = t.tmpdir('runtime-conformance-hooks-');
   const log = path.join(dir, 'log');
   const file = path.join(dir, 'hook.sh');
   fs.writeFileSync(file, script(log), { mode: 0o755 });

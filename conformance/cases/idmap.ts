@@ -18,7 +18,7 @@ function userns(s: Spec): void {
 
 /** A host directory holding files owned by the given host uids (gid = uid). */
 function ownedFiles(t: Ctx, owners: Record<string, number>): string {
-  const dir = t.tmpdir('oci-conf-idmap-');
+  const dir = t.tmpdir('runtime-conformance-idmap-');
   fs.chmodSync(dir, 0o755);
   for (const [name, id] of Object.entries(owners)) {
     fs.writeFileSync(path.join(dir, name), name);

@@ -18,7 +18,7 @@ function mustMount(t: Ctx, mounts: unknown, at: string): MountInfo {
 
 /** A host tmpfs at a fresh dir, unmounted (with everything below it) when the case ends. */
 function hostTmpfs(t: Ctx, shared = false): string {
-  const dir = t.tmpdir('oci-conf-mnt-');
+  const dir = t.tmpdir('runtime-conformance-mnt-');
   hostMust(t, `mount -t tmpfs -o size=1m conf-src ${dir}`);
   t.defer(`umount ${dir}`, () => unmountAll(dir));
   if (shared) hostMust(t, `mount --make-shared ${dir}`);
@@ -103,7 +103,7 @@ export const cases: Case[] = [
   {
     name: 'config.md#mounts: destinations resolve inside the container root, even through a symlink',
     run(t) {
-      const hostDir = t.tmpdir('oci-conf-escape-');
+      const hostDir = t.tmpdir('runtime-conformance-escape-');
       const b = t.bundle(checker(['all']));
       fs.symlinkSync(hostDir, path.join(b.rootfs, 'escape'));
       b.spec.mounts!.push(tmpfs('/escape'));
@@ -201,7 +201,7 @@ export const cases: Case[] = [
     name: 'config.md#linux-mount-options: bind mounts a directory without its submounts; rbind includes them',
     skip: needMountTool,
     run(t) {
-      const src = t.tmpdir('oci-conf-bind-');
+      const src = t.tmpdir('runtime-conformance-bind-');
       fs.mkdirSync(path.join(src, 'sub'));
       fs.writeFileSync(path.join(src, 'top'), 'top');
       hostMust(t, `mount -t tmpfs -o size=1m conf-sub ${src}/sub && echo sub > ${src}/sub/marker`);
@@ -218,7 +218,7 @@ export const cases: Case[] = [
   {
     name: 'config.md#linux-mount-options: a bind mount with ro is read-only',
     run(t) {
-      const src = t.tmpdir('oci-conf-robind-');
+      const src = t.tmpdir('runtime-conformance-robind-');
       const out = t.check([['write', '/robind/x'], ['all']], (s) => {
         s.mounts!.push({ destination: '/robind', type: 'bind', source: src, options: ['rbind', 'ro'] });
       });

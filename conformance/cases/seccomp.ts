@@ -121,7 +121,7 @@ export const cases: Case[] = [
   {
     name: 'config-linux.md#seccomp: with SCMP_ACT_NOTIFY the container process state goes to listenerPath',
     run(t) {
-      const dir = t.tmpdir('oci-conf-notify-');
+      const dir = t.tmpdir('runtime-conformance-notify-');
       const sock = path.join(dir, 'agent.sock');
       const log = path.join(dir, 'received');
       // A stand-in agent: records what arrives and drops the fds (the kernel closes them),

@@ -26,6 +26,9 @@ export const SCENARIOS = [
   'containerd: task kill --all and delete',
   'containerd: kill delivers SIGTERM as a number',
   'containerd: tty with -t',
+  'containerd: stdin reaches the container',
+  'containerd: a failed create reports its cause',
+  'containerd: read-only rootfs, capabilities and privileged',
 ];
 
 export async function containerdSuite(ctx: Ctx): Promise<void> {
@@ -247,5 +250,49 @@ export async function containerdSuite(ctx: Ctx): Promise<void> {
     expectCode(res);
     expectOutput(res, /\/dev\/(pts\/\d+|console)/, 'tty');
     expectOutput(res, 'stdio-is-a-tty');
+  });
+
+  await r.scenario(SCENARIOS[13], async () => {
+    const id = newId();
+    ids.push(id);
+    const res = await run('ctr', ['-a', sock, '-n', NS, ...(await runArgs(id, ['--rm'])), id, 'sh', '-c', 'read line; echo "got:$line"'], {
+      input: 'through-the-shim\n',
+      timeoutMs: CALL_TIMEOUT_MS,
+    });
+    expectCode(res);
+    expectOutput(res, 'got:through-the-shim');
+  });
+
+  await r.scenario(SCENARIOS[14], async () => {
+    const id = newId();
+    ids.push(id);
+    // containerd shows its user the last "level":"error" line of the runtime's --log.
+    const res = await ctr([...(await runArgs(id, ['--rm'])), id, '/no/such/program']);
+    if (res.code === 0) fail(`a missing program ran: ${describe(res)}`);
+    const text = res.stderr + res.stdout;
+    if (!text.includes('/no/such/program') || !/no such file|not found/i.test(text)) fail(`the error does not name the program and the cause: ${describe(res)}`);
+    await ctr(['container', 'delete', id]);
+  });
+
+  await r.scenario(SCENARIOS[15], async () => {
+    const id = newId();
+    ids.push(id);
+    const ro = await ctr([...(await runArgs(id, ['--rm', '--read-only'])), id, 'sh', '-c', 'touch /x 2>/dev/null && echo writable || echo read-only']);
+    expectCode(ro);
+    expectOutput(ro, 'read-only', '--read-only');
+    const id2 = newId();
+    ids.push(id2);
+    // CAP_NET_RAW is in ctr's default set; dropping it must show in CapEff (bit 13).
+    const caps = await ctr([...(await runArgs(id2, ['--rm', '--cap-drop', 'CAP_NET_RAW'])), id2, 'grep', 'CapEff', '/proc/self/status']);
+    expectCode(caps);
+    const eff = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(caps.stdout)?.[1] ?? '0'}`);
+    if (eff === 0n || (eff & (1n << 13n)) !== 0n) fail(`CapEff after --cap-drop CAP_NET_RAW: ${caps.stdout.trim()}`);
+    const id3 = newId();
+    ids.push(id3);
+    const priv = await ctr([...(await runArgs(id3, ['--rm', '--privileged'])), id3, 'sh', '-c', 'grep -E "CapEff|Seccomp:" /proc/self/status; ls /dev | wc -l']);
+    expectCode(priv);
+    expectOutput(priv, /Seccomp:\s+0/, 'no seccomp when privileged');
+    const effPriv = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(priv.stdout)?.[1] ?? '0'}`);
+    if ((effPriv & (1n << 21n)) === 0n) fail(`no CAP_SYS_ADMIN when privileged: ${priv.stdout.trim()}`);
   });
 }

@@ -32,6 +32,11 @@ export const SCENARIOS = [
   'docker: cp into and out of a running container',
   'docker: user network, containers reach each other by name',
   'docker: -t tty',
+  'docker: exit codes 127 and 126 for a missing or non-executable program',
+  'docker: stdin with -i',
+  'docker: pause, unpause, top and update',
+  'docker: kill -s HUP reaches the process',
+  'docker: --init, restart and --privileged',
 ];
 
 export async function dockerSuite(ctx: Ctx): Promise<void> {
@@ -201,5 +206,71 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     const res = expectCode(await run('script', ['-qec', cmd, '/dev/null'], { env, timeoutMs: CALL_TIMEOUT_MS }));
     expectOutput(res, /\/dev\/(pts\/\d+|console)/, 'tty');
     expectOutput(res, 'stdio-is-a-tty');
+  });
+
+  await r.scenario(SCENARIOS[14], async () => {
+    // dockerd maps the runtime's error text to 127/126: the phrases matter.
+    const missing = await docker(['run', '--rm', IMAGE, '/no/such/program']);
+    if (missing.code !== 127) fail(`a missing program: expected exit 127, ${describe(missing)}`);
+    const notExec = await docker(['run', '--rm', IMAGE, '/etc/passwd']);
+    if (notExec.code !== 126) fail(`a non-executable file: expected exit 126, ${describe(notExec)}`);
+  });
+
+  await r.scenario(SCENARIOS[15], async () => {
+    const res = await run(DOCKER, ['run', '--rm', '-i', IMAGE, 'sh', '-c', 'read line; echo "got:$line"'], { env, input: 'through-dockerd\n', timeoutMs: CALL_TIMEOUT_MS });
+    expectCode(res);
+    expectOutput(res, 'got:through-dockerd');
+  });
+
+  await r.scenario(SCENARIOS[16], async () => {
+    const C = 'rtclients-pause';
+    expectCode(await docker(['run', '-d', '--name', C, '--memory', '64m', IMAGE, 'sleep', '600']));
+    try {
+      expectCode(await docker(['pause', C]));
+      const st = expectCode(await docker(['inspect', '-f', '{{.State.Status}}', C])).stdout.trim();
+      if (st !== 'paused') fail(`after pause: ${st}`);
+      expectCode(await docker(['unpause', C]));
+      expectOutput(expectCode(await docker(['top', C])), 'sleep 600', 'docker top');
+      const from = callsOffset(ctx);
+      expectCode(await docker(['update', '--memory', '96m', '--memory-swap', '192m', C]));
+      if (!callsSince(ctx, from, ' update ').length) fail('docker update did not call the runtime');
+      const pid = expectCode(await docker(['inspect', '-f', '{{.State.Pid}}', C])).stdout.trim();
+      const cg = /^\d+:memory:(.*)$/m.exec(fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8'))?.[1];
+      const limit = cg && fs.readFileSync(path.join('/sys/fs/cgroup/memory', cg, 'memory.limit_in_bytes'), 'utf8').trim();
+      if (limit !== String(96 * 1024 * 1024)) fail(`memory.limit_in_bytes after update: ${limit}`);
+    } finally {
+      await docker(['rm', '-f', C]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[17], async () => {
+    const C = 'rtclients-hup';
+    expectCode(await docker(['run', '-d', '--name', C, IMAGE, 'sh', '-c', 'trap "echo got-HUP" HUP; echo ready; while :; do sleep 0.1; done']));
+    try {
+      await waitFor(async () => (await docker(['logs', C], 10_000)).stdout.includes('ready'), 10_000, 200);
+      const from = callsOffset(ctx);
+      expectCode(await docker(['kill', '-s', 'HUP', C]));
+      const got = await waitFor(async () => (await docker(['logs', C], 10_000)).stdout.includes('got-HUP'), 10_000, 200);
+      if (!got) fail(`no got-HUP in the logs; runtime call: ${callsSince(ctx, from, ' kill ')[0] ?? '(none)'}`);
+    } finally {
+      await docker(['rm', '-f', C]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[18], async () => {
+    const init = expectCode(await docker(['run', '--rm', '--init', IMAGE, 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']));
+    expectOutput(init, /init/, 'pid 1 with --init');
+    const C = 'rtclients-restart';
+    expectCode(await docker(['run', '-d', '--name', C, IMAGE, 'sleep', '600']));
+    try {
+      const pid1 = expectCode(await docker(['inspect', '-f', '{{.State.Pid}}', C])).stdout.trim();
+      expectCode(await docker(['restart', '-t', '1', C]));
+      const after = expectCode(await docker(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', C])).stdout.trim();
+      if (!after.startsWith('running ') || after.endsWith(` ${pid1}`)) fail(`after restart: ${after} (pid before ${pid1})`);
+    } finally {
+      await docker(['rm', '-f', C]);
+    }
+    const priv = expectCode(await docker(['run', '--rm', '--privileged', IMAGE, 'grep', '-E', 'CapEff|Seccomp:', '/proc/self/status']));
+    expectOutput(priv, /Seccomp:\s+0/, 'no seccomp when privileged');
   });
 }

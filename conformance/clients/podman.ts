@@ -37,6 +37,13 @@ export const SCENARIOS = [
   'podman: default seccomp profile in force',
   'podman: two containers on one bridge network reach each other',
   'podman: published port reached from the host on 127.0.0.1',
+  'podman: exit codes 127 and 126 for a missing or non-executable program',
+  'podman: pause and unpause',
+  'podman: stdin with -i',
+  'podman: restart',
+  'podman: --privileged and --cap-drop',
+  'podman: --uidmap user namespace',
+  'podman: --network host, --pid host and top',
 ];
 
 /** True when this process lacks CAP_SYS_RESOURCE (then no rlimit can be raised above its hard value). */
@@ -315,4 +322,76 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     if (!ok) fail(`GET http://127.0.0.1:${port}/ from the host: ${err}`);
     if (!body.includes('hello from busybox httpd')) fail(`unexpected body ${JSON.stringify(body)}`);
   }, [SCENARIOS[17]]);
+
+  await r.scenario(SCENARIOS[19], async () => {
+    // podman maps the runtime's error text to 127/126, as Docker does: the phrases matter.
+    const missing = await podman(['run', '--rm', IMAGE, '/no/such/program']);
+    if (missing.code !== 127) fail(`a missing program: expected exit 127, ${describe(missing)}`);
+    const notExec = await podman(['run', '--rm', IMAGE, '/etc/passwd']);
+    if (notExec.code !== 126) fail(`a non-executable file: expected exit 126, ${describe(notExec)}`);
+  });
+
+  await r.scenario(SCENARIOS[20], async () => {
+    const P = 'rtclients-pause';
+    expectCode(await podman(['run', '-d', '--name', P, IMAGE, 'sleep', '600']));
+    try {
+      expectCode(await podman(['pause', P]));
+      const st = expectCode(await podman(['inspect', '-f', '{{.State.Status}}', P])).stdout.trim();
+      if (st !== 'paused') fail(`after pause: ${st}`);
+      expectCode(await podman(['unpause', P]));
+      expectOutput(expectCode(await podman(['exec', P, 'echo', 'thawed'])), 'thawed', 'exec after unpause');
+    } finally {
+      await podman(['rm', '-f', '-t', '0', P]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[21], async () => {
+    const res = await run('podman', [...globals, 'run', '--rm', '-i', IMAGE, 'sh', '-c', 'read line; echo "got:$line"'], {
+      env,
+      input: 'through-conmon\n',
+      timeoutMs: CALL_TIMEOUT_MS,
+    });
+    expectCode(res);
+    expectOutput(res, 'got:through-conmon');
+  });
+
+  await r.scenario(SCENARIOS[22], async () => {
+    const R = 'rtclients-restart';
+    expectCode(await podman(['run', '-d', '--name', R, IMAGE, 'sh', '-c', 'echo run; sleep 600']));
+    try {
+      const pid1 = expectCode(await podman(['inspect', '-f', '{{.State.Pid}}', R])).stdout.trim();
+      expectCode(await podman(['restart', '-t', '1', R]));
+      const after = expectCode(await podman(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', R])).stdout.trim();
+      if (!after.startsWith('running ') || after.endsWith(` ${pid1}`)) fail(`after restart: ${after} (pid before ${pid1})`);
+    } finally {
+      await podman(['rm', '-f', '-t', '0', R]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[23], async () => {
+    const priv = expectCode(await podman(['run', '--rm', '--privileged', IMAGE, 'sh', '-c', 'grep -E "CapEff|Seccomp:" /proc/self/status; ls /dev | wc -l']));
+    expectOutput(priv, /Seccomp:\s+0/, 'no seccomp when privileged');
+    expectOutput(priv, /CapEff:\s+0*1?[0-9a-f]*f{8}/, 'all capabilities when privileged');
+    const drop = expectCode(await podman(['run', '--rm', '--cap-drop', 'all', '--cap-add', 'CHOWN', IMAGE, 'grep', 'CapEff', '/proc/self/status']));
+    expectOutput(drop, /CapEff:\s+0+1$/m, 'CapEff with only CAP_CHOWN');
+  });
+
+  await r.scenario(SCENARIOS[24], async () => {
+    const res = await podman(['run', '--rm', '--uidmap', '0:200000:65536', '--gidmap', '0:200000:65536', IMAGE, 'sh', '-c', 'cat /proc/self/uid_map; id -u; touch /root/x && echo root-can-write']);
+    expectCode(res);
+    expectOutput(res, /^\s*0\s+200000\s+65536$/m, 'uid_map');
+    expectOutput(res, 'root-can-write');
+  });
+
+  await r.scenario(SCENARIOS[25], async () => {
+    const res = expectCode(await podman(['run', '--rm', '--network', 'host', '--pid', 'host', IMAGE, 'sh', '-c', 'ls /sys/class/net; [ -d /proc/1 ] && cat /proc/1/comm']));
+    expectOutput(res, /^eth0$|^lo$/m, 'host network devices');
+    const T = 'rtclients-top';
+    expectCode(await podman(['run', '-d', '--name', T, IMAGE, 'sleep', '600']));
+    try {
+      expectOutput(expectCode(await podman(['top', T])), 'sleep 600', 'podman top');
+    } finally {
+      await podman(['rm', '-f', '-t', '0', T]);
+    }
+  });
 }

@@ -147,7 +147,7 @@ export class Ctx {
   }
 
   /** A temp directory removed when the case ends. */
-  tmpdir(prefix = 'oci-conf-'): string {
+  tmpdir(prefix = 'runtime-conformance-'): string {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     this.dirs.push(d);
     return d;
@@ -192,7 +192,7 @@ export class Ctx {
     const id = this.id();
     let cgroupsPath: string | undefined;
     if (b.spec.linux && !b.spec.linux.cgroupsPath) {
-      cgroupsPath = `/oci-conformance-${process.pid}/refused-${id}`;
+      cgroupsPath = `/runtime-test-conformance-${process.pid}/refused-${id}`;
       b.spec.linux.cgroupsPath = cgroupsPath;
     }
     b.write();
@@ -211,7 +211,7 @@ export class Ctx {
       }
       for (const m of new Set(this.host.cgroupMounts.values())) {
         try {
-          fs.rmdirSync(path.join(m, `oci-conformance-${process.pid}`));
+          fs.rmdirSync(path.join(m, `runtime-test-conformance-${process.pid}`));
         } catch {
           // not empty or not there
         }

@@ -51,8 +51,8 @@ export function procCgroups(pid: number): Map<string, string> {
 
 /** A cgroupsPath unique to this run, under a parent the suite owns. */
 export function uniqueCgroupPath(t: Ctx, name: string): string {
-  const p = `/oci-conformance-${process.pid}/${name}`;
-  t.defer(`remove cgroup dirs under /oci-conformance-${process.pid}`, () => removeCgroupTree(t));
+  const p = `/runtime-test-conformance-${process.pid}/${name}`;
+  t.defer(`remove cgroup dirs under /runtime-test-conformance-${process.pid}`, () => removeCgroupTree(t));
   return p;
 }
 
@@ -64,7 +64,7 @@ export function cgroupDirs(t: Ctx, p: string): string[] {
 /** Removes cgroup dirs the suite's parent cgroup left (deepest first); rmdir only, never files. */
 export function removeCgroupTree(t: Ctx): void {
   for (const m of new Set(t.host.cgroupMounts.values())) {
-    const top = path.join(m, `oci-conformance-${process.pid}`);
+    const top = path.join(m, `runtime-test-conformance-${process.pid}`);
     if (!fs.existsSync(top)) continue;
     const dirs: string[] = [];
     const walk = (d: string): void => {
