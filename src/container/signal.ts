@@ -19,15 +19,24 @@ export function signalInit(rec: ContainerRecord, signal: number): boolean {
   }
 }
 
-/** Polls until the process is gone (or a zombie): processes we did not parent cannot be waited for. */
+/**
+ * Waits until the process is gone (or a zombie): processes we did not parent cannot be
+ * waited for, but their pidfd turns readable the moment they exit.
+ */
 export function waitGone(pid: number, startTime: string | undefined, timeoutMs: number): boolean {
-  const deadline = Date.now() + timeoutMs;
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  let delay = 1;
-  while (isAlive(pid, startTime)) {
-    if (Date.now() > deadline) return false;
-    Atomics.wait(sleeper, 0, 0, delay);
-    delay = Math.min(delay * 2, 50);
+  const n = native();
+  const fd = n.pidfdOpen(pid);
+  if (fd < 0) return true;
+  try {
+    if (!isAlive(pid, startTime)) return true;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) return !isAlive(pid, startTime);
+      // 0 is a timeout or an interrupted poll: look again.
+      if (n.pollIn([fd], left)[0] !== 0) return true;
+    }
+  } finally {
+    require('fs').closeSync(fd);
   }
-  return true;
 }
