@@ -267,6 +267,20 @@ describe('propagation', { skip }, () => {
     assert.match(hostMountinfo(), new RegExp(` ${target} .* from-inside `));
   });
 
+  test('each propagation option shows in the mount\'s optional fields', () => {
+    const shared = sharedHostDir();
+    const fieldsWith = (opt: string) => {
+      const all = s.all(withMount({ destination: '/p', type: 'bind', source: shared, options: ['bind', opt] }));
+      return (mountAt(all, '/p').optionalFields as string[]).map((f) => f.replace(/:\d+$/, ''));
+    };
+    assert.deepEqual(fieldsWith('private'), []);
+    assert.deepEqual(fieldsWith('unbindable'), ['unbindable']);
+    // Shared among the container's mounts, and still a slave of the host's (the root is rslave).
+    assert.deepEqual(fieldsWith('shared'), ['shared', 'master']);
+    // The container's copy of a shared host mount, made a slave: it receives from the host.
+    assert.deepEqual(fieldsWith('slave'), ['master']);
+  });
+
   test('rootfsPropagation sets the propagation of the container\'s /', () => {
     const fieldsOfRoot = (prop?: string) => {
       const all = s.all((c) => {

@@ -106,6 +106,14 @@ describe('namespaces: new or shared with the host', { skip }, () => {
     assert.equal(all.namespaces.pid_for_children, all.namespaces.pid);
   });
 
+  test('a new network namespace has only lo, in /sys and in /proc; a new cgroup namespace roots every cgroup at /', () => {
+    const { results } = s.probe([['all'], ['ls', '/sys/class/net'], ['read', '/proc/net/dev']]);
+    assert.deepEqual(results[1].entries, ['lo']);
+    const ifaces = results[2].content.split('\n').slice(2).filter(Boolean).map((l: string) => l.split(':')[0].trim());
+    assert.deepEqual(ifaces, ['lo']);
+    for (const cg of results[0].cgroups) assert.equal(cg.path, '/', JSON.stringify(cg));
+  });
+
   test('two running containers never share a new namespace', () => {
     // Inode numbers of freed namespaces are reused, so the first must still be alive.
     const a = sleeper();

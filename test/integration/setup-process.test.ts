@@ -42,10 +42,18 @@ describe('process.args and process.env', { skip }, () => {
     assert.deepEqual(all.args, args);
   });
 
-  test('env is passed exactly, in order, nothing added', () => {
-    const env = ['PATH=/bin:/usr/bin', 'EMPTY=', 'WITH_EQUALS=a=b=c', 'SPACES=x y  z', 'UNICODE=ärger ✓', 'QUOTES="q"'];
+  test('env is passed exactly, in order; with HOME given nothing is added', () => {
+    const env = ['PATH=/bin:/usr/bin', 'EMPTY=', 'WITH_EQUALS=a=b=c', 'SPACES=x y  z', 'UNICODE=ärger ✓', 'QUOTES="q"', 'HOME=/custom'];
     const all = s.all((c) => (c.process!.env = env));
     assert.deepEqual(all.env, env);
+  });
+
+  test('without HOME, the user\'s home from the container\'s /etc/passwd is added last (runc), else /', () => {
+    assert.deepEqual(s.all((c) => (c.process!.env = ['A=1'])).env, ['A=1', 'HOME=/root']);
+    assert.deepEqual(s.all((c) => {
+      c.process!.env = ['A=1'];
+      c.process!.user = { uid: 4242, gid: 4242 };
+    }).env, ['A=1', 'HOME=/']);
   });
 
   test('a bare args[0] is looked up in the PATH of process.env', () => {
@@ -291,6 +299,26 @@ describe('process.noNewPrivileges', { skip }, () => {
   test('true sets NoNewPrivs; false leaves it clear', () => {
     assert.equal(s.all((c) => (c.process!.noNewPrivileges = true)).status.NoNewPrivs, 1);
     assert.equal(s.all((c) => (c.process!.noNewPrivileges = false)).status.NoNewPrivs, 0);
+  });
+
+  test('it stops a setuid-root program from raising a user\'s euid', () => {
+    const euid = (nnp: boolean) => {
+      const b = s.bundle(['/bin/suid-checker', 'all'], (c) => {
+        c.process!.user = { uid: 1000, gid: 1000 };
+        c.process!.noNewPrivileges = nnp;
+      });
+      const copy = path.join(b.rootfs, 'bin', 'suid-checker');
+      fs.copyFileSync(path.join(b.rootfs, 'bin', 'oci-checker'), copy);
+      fs.chownSync(copy, 0, 0);
+      fs.chmodSync(copy, 0o4755);
+      const r = s.run(b);
+      assert.equal(r.status, 0, r.stderr);
+      const all = JSON.parse(r.stdout).all;
+      assert.equal(all.uid, 1000);
+      return all.euid;
+    };
+    assert.equal(euid(false), 0);
+    assert.equal(euid(true), 1000);
   });
 });
 
