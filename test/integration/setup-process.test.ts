@@ -80,7 +80,7 @@ describe('process.args and process.env', { skip }, () => {
     const b = s.bundle(['/etc/passwd']);
     const r = runtime(s.root, ['create', '-b', b.dir, uniqueId('proc')]);
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /process\.args\[0\].*Permission denied/);
+    assert.match(r.stderr, /process\.args\[0\].*permission denied/);
   });
 });
 
@@ -269,6 +269,13 @@ describe('process.rlimits', { skip }, () => {
     assert.deepEqual(JSON.parse(r.stdout).all.rlimits.RLIMIT_CORE, { soft: 'unlimited', hard: 'unlimited' });
   });
 
+  test('a hard limit above the runtime\'s own, without CAP_SYS_RESOURCE, fails naming the entry', (t) => {
+    if (hostBounding() & (1n << BigInt(CAPS.indexOf('CAP_SYS_RESOURCE')))) return t.skip('this host grants CAP_SYS_RESOURCE');
+    s.fails(['true'], (c) => {
+      c.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 1024 }, { type: 'RLIMIT_NPROC', soft: 100, hard: 2 ** 40 }];
+    }, /process\.rlimits\[1\]: setrlimit: Operation not permitted/);
+  });
+
   test('soft above hard is refused naming the entry', () => {
     s.fails(['true'], (c) => {
       c.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 2000, hard: 1000 }];
@@ -288,6 +295,11 @@ describe('process.oomScoreAdj', { skip }, () => {
       assert.equal(s.all((c) => (c.process!.oomScoreAdj = v)).oomScoreAdj, v);
     });
   }
+
+  test('a negative value without CAP_SYS_RESOURCE fails naming the field', (t) => {
+    if (hostBounding() & (1n << BigInt(CAPS.indexOf('CAP_SYS_RESOURCE')))) return t.skip('this host grants CAP_SYS_RESOURCE');
+    s.fails(['true'], (c) => (c.process!.oomScoreAdj = -500), /process\.oomScoreAdj: .*Permission denied/);
+  });
 
   test('absent: inherited from the runtime', () => {
     const own = Number(fs.readFileSync('/proc/self/oom_score_adj', 'utf8'));
