@@ -40,6 +40,14 @@ export function moveNetDevices(pid: number, moves: NetDeviceMove[]): void {
     const before = JSON.parse(run(m.field, 'reading its addresses', IP, ['-j', 'addr', 'show', 'dev', m.host]) || '[]');
     const ifindex = Number(before[0]?.ifindex);
     const addresses = keptAddresses(before);
+    // The kernel moves the device before it renames it: a clash would strand the host's
+    // device in a namespace that is about to be destroyed. Refuse it before moving.
+    if (!m.name.includes('%')) {
+      const [c0, x0] = ipIn(pid, ['-j', 'link', 'show']);
+      const present = JSON.parse(run(m.field, 'listing the container\'s interfaces', c0, x0) || '[]') as { ifname: string }[];
+      if (present.some((l) => l.ifname === m.name))
+        throw new RuntimeError(`${m.field}: the container's network namespace already has an interface named ${m.name}; ${m.host} was left on the host`);
+    }
     run(m.field, `moving ${m.host} into the container as ${m.name}`, IP, ['link', 'set', 'dev', m.host, 'netns', String(pid), 'name', m.name]);
     // A %d template is resolved by the kernel: find the device again by its index, which a
     // move keeps unless the namespace already uses it.

@@ -122,14 +122,33 @@ export function proxyConsole(master: number): ConsoleProxy {
   stdin.on('error', () => {});
   return {
     drain(timeoutMs: number): Promise<void> {
-      if (closed) return Promise.resolve();
-      return new Promise((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        onClosed = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      // The stream stops at the first EIO, which may come while the pty still holds
+      // output; read the rest ourselves until the kernel says the peer is gone for good.
+      pty.pause();
+      for (let chunk = pty.read() as Buffer | null; chunk; chunk = pty.read() as Buffer | null) writeAllSync(1, chunk);
+      const buf = Buffer.alloc(65536);
+      const end = Date.now() + timeoutMs;
+      const sleeper = new Int32Array(new SharedArrayBuffer(4));
+      for (;;) {
+        let n: number;
+        try {
+          n = fs.readSync(master, buf, 0, buf.length, null);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN' && Date.now() < end) {
+            Atomics.wait(sleeper, 0, 0, 2);
+            continue;
+          }
+          break;
+        }
+        if (n <= 0) break;
+        try {
+          writeAllSync(1, buf.subarray(0, n));
+        } catch {
+          break;
+        }
+      }
+      finish();
+      return Promise.resolve();
     },
     restore(): void {
       if (stdinTty) (stdin as tty.ReadStream).setRawMode(false);
