@@ -43,6 +43,27 @@ void setNames(const Json &plan) {
   }
 }
 
+// The process's own steps, shared by init and exec, in the order the kernel needs:
+// seccomp while CAP_SYS_ADMIN is still held (unless no_new_privs allows loading later),
+// bounding before the uid change, capabilities after it. Returns the program to exec.
+std::string applyProcess(const Json &plan, const Json &go) {
+  const Json &process = plan["process"];
+  umask(0022);
+  applyRlimits(process["rlimits"]);
+  applyProcessAttributes(plan);
+  bool inCwd = enterCwd(process, true);
+  const Json &seccomp = plan["seccomp"];
+  bool nnp = process["noNewPrivileges"].asBool();
+  if (!seccomp.isNull() && !nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
+  dropBounding(process["capabilities"]);
+  switchUser(process);
+  applyCapabilities(process["capabilities"]);
+  if (nnp) setNoNewPrivileges();
+  if (process.has("umask")) umask((mode_t)process["umask"].asInt());
+  if (!inCwd) enterCwd(process, false);
+  return lookupExecutable(process);
+}
+
 // The container side, after the clone: runs in the new namespaces.
 [[noreturn]] void containerSide(const Json &plan) {
   bool isInit = plan["mode"].asString() == "init";
@@ -81,20 +102,9 @@ void setNames(const Json &plan) {
       giveConsoleTo(process);
     }
     finishRootfs(plan);
-    umask(0022);
-    applyRlimits(process["rlimits"]);
-    applyProcessAttributes(plan);
-    bool inCwd = enterCwd(process, true);
+    std::string exe = applyProcess(plan, go);
     const Json &seccomp = plan["seccomp"];
     bool nnp = process["noNewPrivileges"].asBool();
-    if (!seccomp.isNull() && !nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
-    dropBounding(process["capabilities"]);
-    switchUser(process);
-    applyCapabilities(process["capabilities"]);
-    if (nnp) setNoNewPrivileges();
-    if (process.has("umask")) umask((mode_t)process["umask"].asInt());
-    if (!inCwd) enterCwd(process, false);
-    std::string exe = lookupExecutable(process);
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     sendMessage("{\"type\":\"ready\"}");
     close(channelFd());
@@ -117,20 +127,9 @@ void setNames(const Json &plan) {
     setupConsole(console, false);
     giveConsoleTo(process);
   }
-  umask(0022);
-  applyRlimits(process["rlimits"]);
-  applyProcessAttributes(plan);
-  bool inCwd = enterCwd(process, true);
+  std::string exe = applyProcess(plan, go);
   const Json &seccomp = plan["seccomp"];
   bool nnp = process["noNewPrivileges"].asBool();
-  if (!seccomp.isNull() && !nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
-  dropBounding(process["capabilities"]);
-  switchUser(process);
-  applyCapabilities(process["capabilities"]);
-  if (nnp) setNoNewPrivileges();
-  if (process.has("umask")) umask((mode_t)process["umask"].asInt());
-  if (!inCwd) enterCwd(process, false);
-  std::string exe = lookupExecutable(process);
   if (!seccomp.isNull() && nnp) handOverNotifyFd(loadSeccomp(seccomp), go["seccompState"].asString());
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   // Success is the channel closing on exec (it is close-on-exec).
