@@ -297,6 +297,8 @@ interface Result {
   samples: number[];
   median: number;
   p90: number;
+  /** The least disturbed run: contention on a shared machine only ever adds time. */
+  min: number;
   steps: Record<string, { median: number; p90: number }>;
   peakRssBytes: number | null;
 }
@@ -427,7 +429,7 @@ function main(): void {
         const xs = list.map((x) => x.steps[name]);
         steps[name] = { median: quantile(xs, 0.5), p90: quantile(xs, 0.9) };
       }
-      return { key: s.key, label: s.label, samples: ms, median: quantile(ms, 0.5), p90: quantile(ms, 0.9), steps, peakRssBytes: rss.get(s.key) ?? null };
+      return { key: s.key, label: s.label, samples: ms, median: quantile(ms, 0.5), p90: quantile(ms, 0.9), min: Math.min(...ms), steps, peakRssBytes: rss.get(s.key) ?? null };
     });
     const by = (key: string) => results.find((r) => r.key === key);
     const floor = by('floor')!.median;
@@ -440,12 +442,14 @@ function main(): void {
         r.label,
         fmt(r.median),
         fmt(r.p90),
+        fmt(r.min),
         fmt(r.median / floor, 2),
+        r.key === 'floor' ? '' : (r.median >= floor ? '+' : '') + fmt(r.median - floor),
         vsRunc === null ? '' : fmt(vsRunc, 1),
         r.peakRssBytes === null ? '-' : fmt(r.peakRssBytes / MiB),
       ];
     });
-    const header = ['command', 'median ms', 'p90 ms', 'x floor', 'x runc', 'peak RSS MiB'];
+    const header = ['command', 'median ms', 'p90 ms', 'min ms', 'x floor', 'vs floor ms', 'x runc', 'peak RSS MiB'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
     const out: string[] = [];
