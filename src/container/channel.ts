@@ -54,9 +54,29 @@ export class Channel {
 
 /** Turns the helper's structured error into one line naming the config field. */
 export function describeInitError(msg: InitMessage): string {
+  if (msg.field === 'process.args[0]' && typeof msg.cause === 'string' && msg.cause) return describeProgramError(msg);
   const field = msg.field ? `${msg.field}: ` : '';
   const detail = msg.detail ? ` ${msg.detail}` : '';
   if (msg.step === 'hook') return `${field}${msg.detail}`;
   const cause = msg.cause ? `: ${msg.cause}` : '';
   return `${field}${msg.step}${detail}${cause}`;
+}
+
+const NOT_IN_PATH = / not found in PATH (.*)$/;
+
+/**
+ * The program itself could not be found or run: say it in runc's words
+ * (`exec: "NAME": executable file not found in $PATH`, `exec: "NAME": no such file or
+ * directory`, `... permission denied`), with Go's lowercase errno text. Docker's CLI picks
+ * exit 127 or 126 by matching exactly these phrases, case and all; podman does the same.
+ */
+function describeProgramError(msg: InitMessage): string {
+  const detail = typeof msg.detail === 'string' ? msg.detail : '';
+  const inPath = NOT_IN_PATH.exec(detail);
+  if (inPath) {
+    const name = detail.slice(0, inPath.index);
+    return `process.args[0]: exec: ${JSON.stringify(name)}: executable file not found in $PATH (PATH=${inPath[1]})`;
+  }
+  const cause = String(msg.cause);
+  return `process.args[0]: exec: ${JSON.stringify(detail)}: ${cause.charAt(0).toLowerCase()}${cause.slice(1)}`;
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { receiverBinary, removeReceiverBinary, startReceiver, within } from '../helpers/console-recv';
-import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle, waitFor } from '../helpers/runtime';
 
 const skip = integrationSkip();
 
@@ -17,14 +17,6 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function waitFor(pred: () => boolean, ms = 5000): boolean {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    sleepMs(20);
-  }
-  return pred();
-}
 
 const criu = spawnSync('criu', ['check'], { encoding: 'utf8' });
 const criuWorks = !criu.error && criu.status === 0;
@@ -146,7 +138,7 @@ describe('runc CLI compatibility', { skip }, () => {
     const last = errors[errors.length - 1];
     assert.match(last.msg, /process\.args\[0\]/);
     assert.match(last.msg, /\/no\/such\/program/);
-    assert.match(last.msg, /No such file or directory/);
+    assert.match(last.msg, /no such file or directory/);
     assert.ok(!Number.isNaN(Date.parse(last.time)));
     // containerd's calls: global flags first, then the command.
     const k = runtime(root, ['--log', log, '--log-format', 'json', 'kill', 'gone-already', '9']);
