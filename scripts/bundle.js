@@ -66,6 +66,16 @@ const LAZY_PRELUDE = `var __lazyBuiltin = (name) => {
 };
 `;
 
+/**
+ * esbuild escapes non-ASCII characters in strings but not in regular expression literals.
+ * One such character makes V8 hold the whole 500 KB source as a two-byte string (decoded,
+ * copied and hashed at twice the size on every start), so every one left becomes \uXXXX,
+ * which means the same inside a regular expression, a string or an identifier.
+ */
+function asciiOnly(code) {
+  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function deferBuiltins(code) {
   const names = LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]).join('|');
   const out = code.replace(new RegExp(`\\brequire\\("(${names})"\\)`, 'g'), '__lazyBuiltin("$1")');
@@ -93,7 +103,7 @@ async function main() {
   // Each file is written to a temp name and renamed, so a command started meanwhile never
   // reads half a file.
   fs.mkdirSync(dist, { recursive: true });
-  fs.writeFileSync(`${bundle}.${process.pid}`, deferBuiltins(result.outputFiles[0].text));
+  fs.writeFileSync(`${bundle}.${process.pid}`, asciiOnly(deferBuiltins(result.outputFiles[0].text)));
   fs.renameSync(`${bundle}.${process.pid}`, bundle);
 
   const tmpEntry = `${entry}.${process.pid}`;
