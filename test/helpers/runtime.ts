@@ -124,3 +124,17 @@ export function cleanup(root: string, bundles: Bundle[] = []): void {
 export function uniqueId(prefix = 'c'): string {
   return `${prefix}-${process.pid}-${++counter}`;
 }
+
+export function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Polls pred every 20 ms until it holds or ms pass; returns its last answer. */
+export function waitFor(pred: () => boolean, ms = 5000): boolean {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (pred()) return true;
+    sleepMs(20);
+  }
+  return pred();
+}

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle, waitFor } from '../helpers/runtime';
 import type { Spec } from '../../src/spec/types';
 
 const CG = '/sys/fs/cgroup';
@@ -17,14 +17,6 @@ const read = (p: string) => fs.readFileSync(p, 'utf8').trim();
 const cgFile = (ctl: string, id: string, file: string) => read(path.join(CG, ctl, 'runtime', id, file));
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-function waitFor(pred: () => boolean, ms = 5000): boolean {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    sleep(20);
-  }
-  return pred();
-}
 
 describe('cgroup commands on real containers', { skip }, () => {
   let root: string;

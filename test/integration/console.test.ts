@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Spec } from '../../src/spec/types';
 import { receiverBinary, removeReceiverBinary, startReceiver, within } from '../helpers/console-recv';
-import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle, waitFor } from '../helpers/runtime';
 
 const skip = integrationSkip() || receiverBinary().reason || false;
 const haveScript = spawnSync('script', ['--version']).status === 0;
@@ -18,14 +18,6 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function waitFor(pred: () => boolean, ms = 5000): boolean {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    sleepMs(20);
-  }
-  return pred();
-}
 
 /** A terminal needs /dev/pts/* (136:*) and /dev/ptmx (5:2) through the devices cgroup. */
 function allowPtys(spec: Spec): void {

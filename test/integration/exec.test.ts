@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { readLsmHost } from '../../src/plan/lsm';
-import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle, waitFor } from '../helpers/runtime';
 
 const skip = integrationSkip();
 
@@ -16,14 +16,6 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function waitFor(pred: () => boolean, ms = 5000): boolean {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    sleepMs(20);
-  }
-  return pred();
-}
 
 function capBits(status: string, field: string): bigint {
   const m = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(status);

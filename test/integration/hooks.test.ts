@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Hook, Spec } from '../../src/spec/types';
 import { validateState } from '../../src/spec/validate';
-import { cleanup, CLI, integrationSkip, makeBundle, makeRoot, uniqueId, type Bundle, type RunResult } from '../helpers/runtime';
+import { cleanup, CLI, integrationSkip, makeBundle, makeRoot, uniqueId, type Bundle, type RunResult, waitFor } from '../helpers/runtime';
 
 const skip = integrationSkip();
 const NS = ['mnt', 'pid', 'net', 'uts', 'ipc', 'cgroup', 'user'];
@@ -97,14 +97,6 @@ function recordedNs(dir: string): Record<string, string> {
   return Object.fromEntries(lines(path.join(dir, 'ns')).map((l) => l.split(' ') as [string, string]));
 }
 
-function waitFor(pred: () => boolean, ms = 5000): boolean {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-  }
-  return pred();
-}
 
 function alive(pid: number, startTime?: string): boolean {
   try {

@@ -6,18 +6,10 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { validateState } from '../../src/spec/validate';
-import { cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle, waitFor } from '../helpers/runtime';
 
 const skip = integrationSkip();
 
-function waitFor(pred: () => boolean, ms = 5000): boolean {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-  }
-  return pred();
-}
 
 describe('lifecycle', { skip }, () => {
   let root: string;

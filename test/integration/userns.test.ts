@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import type { Spec } from '../../src/spec/types';
-import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle, waitFor } from '../helpers/runtime';
 
 const skip = integrationSkip();
 const HOST = 100000;
@@ -31,14 +31,6 @@ function usernsBundle(args: string[], edit?: (spec: Spec) => void): Bundle {
   return b;
 }
 
-function waitFor(pred: () => boolean, ms = 5000): boolean {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-  }
-  return pred();
-}
 
 describe('user namespaces (as root)', { skip }, () => {
   let root: string;
