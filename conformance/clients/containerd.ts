@@ -104,7 +104,7 @@ export async function containerdSuite(ctx: Ctx): Promise<void> {
     daemon = startDaemon('containerd', 'containerd', ['--config', config], path.join(dir, 'containerd.log'));
     const up = await waitFor(async () => alive(daemon!.pid) && fs.existsSync(sock) && (await ctr(['version'], 5_000)).code === 0, 30_000, 200);
     if (!up) fail(`containerd did not answer on ${sock}: ${fs.readFileSync(daemon.log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
-  });
+  }, [], true);
   if (!started) {
     ctx.report.skipAll(SCENARIOS.slice(2), 'containerd did not start');
     return;

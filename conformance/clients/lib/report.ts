@@ -43,8 +43,9 @@ export class Reporter {
    * Runs one scenario. `needs` names earlier scenarios it builds on: when one of those did
    * not pass, this one is skipped with that reason (the earlier one already failed).
    */
-  async scenario(name: string, fn: () => Promise<void>, needs: string[] = []): Promise<boolean> {
-    if (this.filter && !this.filter.test(name)) return false;
+  async scenario(name: string, fn: () => Promise<void>, needs: string[] = [], setup = false): Promise<boolean> {
+    // Setup scenarios (a daemon, an image) run whatever the filter: the others need them.
+    if (this.filter && !setup && !this.filter.test(name)) return false;
     const start = Date.now();
     const missing = needs.filter((n) => this.failed.has(n) || !this.outcomes.some((o) => o.name === n));
     let status: Outcome['status'] = 'PASS';
