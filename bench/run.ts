@@ -1,5 +1,6 @@
 // Side-by-side benchmark: Node's bare start-up (the floor), our CLI and runc, measured
-// interleaved in one run so that machine noise hits every subject alike.
+// interleaved in one run (each round runs every subject once, in a shuffled order) so that
+// machine noise hits every subject alike.
 //
 //   npm run bench [-- --runs 30 --warmup 5 --out bench/results.json --bin dist/runtime.js --runc /usr/sbin/runc]
 //
@@ -107,6 +108,27 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 
+/** A small seeded generator, so that a run's order of subjects can be reproduced. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(xs: T[], random: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 // ---------- running commands ----------
 
 class Runner {
@@ -119,7 +141,7 @@ class Runner {
     private readonly tmp: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.errFd = fs.openSync(path.join(tmp, 'stderr.log'), 'a');
+    this.errFd = fs.openSync(path.join(tmp, 'stderr.log'), 'a+');
     this.rssFile = path.join(tmp, 'rss');
   }
 
@@ -400,11 +422,14 @@ function main(): void {
     const samples = new Map<string, { ms: number; steps: Record<string, number> }[]>(subjects.map((s) => [s.key, []]));
     const rss = new Map<string, number>();
     const total = o.warmup + o.runs;
+    const random = mulberry32(0x5eed);
     if (!o.quiet) process.stderr.write(`bench: ${subjects.length} subjects, ${o.warmup} warm-up + ${o.runs} counted rounds, interleaved\n`);
     for (let round = 0; round < total && !interrupted; round++) {
-      // Round-robin, starting one further each round so no subject always follows another.
-      for (let k = 0; k < subjects.length && !interrupted; k++) {
-        const s = subjects[(round + k) % subjects.length];
+      // Every subject once per round, in a new order each round: a command pays for the
+      // kernel's deferred work (cgroup and memory teardown) left by the one before it, so a
+      // fixed order would always bill the same neighbour.
+      for (const s of shuffled(subjects, random)) {
+        if (interrupted) break;
         const r = s.sample(false);
         if (round >= o.warmup) samples.get(s.key)!.push(r);
       }
@@ -493,7 +518,7 @@ function main(): void {
     }
     out.push('');
     out.push(`machine: ${machine.cpus} x ${machine.cpuModel}, kernel ${machine.kernel}, Node ${machine.node}, ${machine.runc ?? 'no runc'}`);
-    out.push(`rounds: ${o.warmup} warm-up + ${o.runs} counted, interleaved; peak RSS from ${o.rssRuns} extra rounds via /usr/bin/time`);
+    out.push(`rounds: ${o.warmup} warm-up + ${o.runs} counted, interleaved in shuffled order; peak RSS from ${o.rssRuns} extra rounds via /usr/bin/time`);
     for (const n of notes) out.push(`note: ${n}`);
     process.stdout.write(out.join('\n') + '\n');
 
