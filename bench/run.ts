@@ -308,9 +308,12 @@ function makeBundle(tmp: string, bin: string): string {
   return bundle;
 }
 
+/** "NAME version X (commit Y)" from the first two lines of `--version`. */
 function version(argv: string[]): string {
   const r = spawnSync(argv[0], [...argv.slice(1), '--version'], { encoding: 'utf8' });
-  return (r.stdout ?? '').split('\n')[0].trim();
+  const [first = '', second = ''] = (r.stdout ?? '').split('\n');
+  const commit = second.match(/^commit: (\S+)/)?.[1];
+  return commit ? `${first.trim()} (commit ${commit})` : first.trim();
 }
 
 interface Result {
@@ -517,7 +520,7 @@ function main(): void {
       out.push(`  ${verdict.padEnd(12)} ${t.name}: ${fmt(t.value)} ${t.unit} (limit ${fmt(t.limit)} ${t.unit})`);
     }
     out.push('');
-    out.push(`machine: ${machine.cpus} x ${machine.cpuModel}, kernel ${machine.kernel}, Node ${machine.node}, ${machine.runc ?? 'no runc'}`);
+    out.push(`machine: ${machine.cpus} x ${machine.cpuModel}, kernel ${machine.kernel}, Node ${machine.node}; ${machine.runtime}; ${machine.runc ?? 'no runc'}`);
     out.push(`rounds: ${o.warmup} warm-up + ${o.runs} counted, interleaved in shuffled order; peak RSS from ${o.rssRuns} extra rounds via /usr/bin/time`);
     for (const n of notes) out.push(`note: ${n}`);
     process.stdout.write(out.join('\n') + '\n');
