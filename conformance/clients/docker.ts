@@ -38,6 +38,10 @@ export const SCENARIOS = [
   'docker: kill -s HUP reaches the process',
   'docker: --init and restart',
   'docker: --privileged',
+  'docker: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns',
+  'docker: exec -t, exec -d, exec -i and a health check',
+  'docker: joining another container\'s network, pid and ipc namespaces',
+  'docker: six containers started at once',
 ];
 
 export async function dockerSuite(ctx: Ctx): Promise<void> {
@@ -287,5 +291,65 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     const eff = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(priv.stdout)?.[1] ?? '0'}`);
     const want = BigInt(`0x${ours}`) & ((1n << 38n) - 1n);
     if ((eff & want) !== want) fail(`CapEff ${eff.toString(16)} lacks some of ${want.toString(16)}`);
+  });
+
+  await r.scenario(SCENARIOS[20], async () => {
+    const script = [
+      'echo "host=$(hostname)"',
+      'grep -q "10.9.9.9.*rtdb" /etc/hosts && echo hosts-ok',
+      'grep " /scratch " /proc/mounts | grep -q "size=1024k" && echo tmpfs-ok',
+      'df -k /dev/shm | tail -1 | grep -q " 16384 " && echo shm-ok',
+      'echo "nofile=$(ulimit -n)"',
+      'echo "oom=$(cat /proc/self/oom_score_adj)"',
+      '[ -c /dev/xnull ] && echo xnull > /dev/xnull && echo device-ok',
+      'grep NoNewPrivs /proc/self/status',
+      'grep -q "^[0-9]*:memory:/$" /proc/self/cgroup && echo cgroupns-private',
+    ].join('; ');
+    const res = expectCode(await docker(['run', '--rm', '--hostname', 'rthost', '--add-host', 'rtdb:10.9.9.9', '--tmpfs', '/scratch:size=1m',
+      '--shm-size', '16m', '--ulimit', 'nofile=1024:1024', '--oom-score-adj', '100', '--device', '/dev/null:/dev/xnull',
+      '--security-opt', 'no-new-privileges', '--cgroupns', 'private', IMAGE, 'sh', '-c', script]));
+    for (const want of ['host=rthost', 'hosts-ok', 'tmpfs-ok', 'shm-ok', 'nofile=1024', 'oom=100', 'device-ok', 'cgroupns-private']) expectOutput(res, want);
+    expectOutput(res, /NoNewPrivs:\s+1/);
+  });
+
+  await r.scenario(SCENARIOS[21], async () => {
+    const E = 'rtclients-execs';
+    expectCode(await docker(['run', '-d', '--name', E, '--health-cmd', 'test -e /tmp/healthy', '--health-interval', '1s', '--health-retries', '1', IMAGE, 'sleep', '600']));
+    try {
+      const cmd = [DOCKER, 'exec', '-t', E, 'sh', '-c', 'tty; [ -t 0 ] && echo exec-stdin-is-a-tty'].map((a) => `'${a}'`).join(' ');
+      const tty = expectCode(await run('script', ['-qec', cmd, '/dev/null'], { env, timeoutMs: CALL_TIMEOUT_MS }));
+      expectOutput(tty, /\/dev\/pts\/\d+/, 'exec -t');
+      expectOutput(tty, 'exec-stdin-is-a-tty');
+      expectCode(await docker(['exec', '-d', E, 'sh', '-c', 'touch /tmp/healthy']));
+      const healthy = await waitFor(async () => (await docker(['inspect', '-f', '{{.State.Health.Status}}', E], 10_000)).stdout.trim() === 'healthy', 20_000, 500);
+      if (!healthy) fail(`health status: ${(await docker(['inspect', '-f', '{{json .State.Health}}', E])).stdout.trim().slice(-400)}`);
+      const res = await run(DOCKER, ['exec', '-i', E, 'sh', '-c', 'read l; echo "exec-got:$l"'], { env, input: 'via-exec-stdin\n', timeoutMs: CALL_TIMEOUT_MS });
+      expectCode(res);
+      expectOutput(res, 'exec-got:via-exec-stdin');
+    } finally {
+      await docker(['rm', '-f', E]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[22], async () => {
+    const J = 'rtclients-donor';
+    expectCode(await docker(['run', '-d', '--ipc', 'shareable', '--name', J, IMAGE, 'sleep', '600']));
+    try {
+      const ip = expectCode(await docker(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', J])).stdout.trim();
+      const res = expectCode(await docker(['run', '--rm', '--network', `container:${J}`, '--pid', `container:${J}`, '--ipc', `container:${J}`, IMAGE,
+        'sh', '-c', 'ps -o args | grep -c "^sleep 600"; ip -4 -o addr show eth0']));
+      expectOutput(res, /^1$/m, 'the donor\'s sleep in the joined pid namespace');
+      expectOutput(res, `inet ${ip}/`, 'the donor\'s address in the joined network namespace');
+    } finally {
+      await docker(['rm', '-f', J]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[23], async () => {
+    const runs = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => docker(['run', '--rm', IMAGE, 'echo', `parallel-${i}`], 120_000)));
+    for (const [i, res] of runs.entries()) {
+      expectCode(res);
+      expectOutput(res, `parallel-${i + 1}`);
+    }
   });
 }

@@ -44,6 +44,9 @@ export const SCENARIOS = [
   'podman: --privileged and --cap-drop',
   'podman: --uidmap user namespace',
   'podman: --network host, --pid host and top',
+  'podman: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns',
+  'podman: exec -d and exec -i',
+  'podman: stop without a TERM handler falls back to SIGKILL',
 ];
 
 /** True when this process lacks CAP_SYS_RESOURCE (then no rlimit can be raised above its hard value). */
@@ -86,6 +89,8 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const conf = path.join(dir, 'containers.conf');
   const ulimits: string[] = [];
+  /** what a scenario that sets --ulimit adds (any --ulimit replaces the defaults below) */
+  const ulimitFlags: string[] = [];
   if (lacksSysResource()) {
     // podman asks for nofile/nproc 1048576; without CAP_SYS_RESOURCE (this VM's root has
     // none) no runtime can raise a hard limit, so ask for what the host allows. podman
@@ -95,6 +100,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     const pidMax = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
     const nproc = Math.min(Number(hardLimit('Max processes') ?? pidMax), pidMax);
     ulimits.push(`"nproc=${nproc}:${nproc}"`);
+    ulimitFlags.push('--ulimit', `nproc=${nproc}:${nproc}`);
   }
   fs.writeFileSync(
     conf,
@@ -394,6 +400,55 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
       expectOutput(expectCode(await podman(['top', T])), 'sleep 600', 'podman top');
     } finally {
       await podman(['rm', '-f', '-t', '0', T]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[26], async () => {
+    const script = [
+      'echo "host=$(hostname)"',
+      'grep -q "10.9.9.9.*rtdb" /etc/hosts && echo hosts-ok',
+      'grep " /scratch " /proc/mounts | grep -q "size=1024k" && echo tmpfs-ok',
+      'df -k /dev/shm | tail -1 | grep -q " 16384 " && echo shm-ok',
+      'echo "nofile=$(ulimit -n)"',
+      'echo "oom=$(cat /proc/self/oom_score_adj)"',
+      '[ -c /dev/xnull ] && echo xnull > /dev/xnull && echo device-ok',
+      'grep NoNewPrivs /proc/self/status',
+      'grep -q "^[0-9]*:memory:/$" /proc/self/cgroup && echo cgroupns-private',
+    ].join('; ');
+    const res = expectCode(await podman(['run', '--rm', '--hostname', 'rthost', '--add-host', 'rtdb:10.9.9.9', '--tmpfs', '/scratch:size=1m',
+      '--shm-size', '16m', '--ulimit', 'nofile=1024:1024', ...ulimitFlags, '--oom-score-adj', '100', '--device', '/dev/null:/dev/xnull',
+      '--security-opt', 'no-new-privileges', '--cgroupns', 'private', IMAGE, 'sh', '-c', script]));
+    for (const want of ['host=rthost', 'hosts-ok', 'tmpfs-ok', 'shm-ok', 'nofile=1024', 'oom=100', 'device-ok', 'cgroupns-private']) expectOutput(res, want);
+    expectOutput(res, /NoNewPrivs:\s+1/);
+  });
+
+  await r.scenario(SCENARIOS[27], async () => {
+    const E = 'rtclients-execd';
+    expectCode(await podman(['run', '-d', '--name', E, IMAGE, 'sleep', '600']));
+    try {
+      expectCode(await podman(['exec', '-d', E, 'sh', '-c', 'echo detached-exec > /tmp/mark; sleep 1']));
+      const ok = await waitFor(async () => (await podman(['exec', E, 'cat', '/tmp/mark'], 10_000)).stdout.includes('detached-exec'), 10_000, 300);
+      if (!ok) fail('the detached exec did not run');
+      const res = await run('podman', [...globals, 'exec', '-i', E, 'sh', '-c', 'read l; echo "exec-got:$l"'], { env, input: 'via-exec-stdin\n', timeoutMs: CALL_TIMEOUT_MS });
+      expectCode(res);
+      expectOutput(res, 'exec-got:via-exec-stdin');
+    } finally {
+      await podman(['rm', '-f', '-t', '0', E]);
+    }
+  });
+
+  await r.scenario(SCENARIOS[28], async () => {
+    const K = 'rtclients-stubborn';
+    expectCode(await podman(['run', '-d', '--name', K, IMAGE, 'sleep', '600']));
+    try {
+      const t0 = Date.now();
+      expectCode(await podman(['stop', '-t', '2', K]));
+      const secs = (Date.now() - t0) / 1000;
+      const st = expectCode(await podman(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', K])).stdout.trim();
+      if (st !== 'exited 137') fail(`after stop: ${st}`);
+      if (secs > 12) fail(`stop -t 2 took ${secs.toFixed(1)} s`);
+    } finally {
+      await podman(['rm', '-f', '-t', '0', K]);
     }
   });
 }
