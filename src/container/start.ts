@@ -42,15 +42,22 @@ export function startCreated(rec: ContainerRecord, dir: ContainerDir): void {
   const one = Buffer.alloc(1);
   try {
     const deadline = Date.now() + 10000;
-    while (!started) {
-      let n = 0;
+    const readStartByte = (): boolean => {
       try {
-        n = fs.readSync(probe, one, 0, 1, null);
+        return fs.readSync(probe, one, 0, 1, null) === 1;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        return false;
       }
-      if (n === 1) started = true;
-      else if (pidfd < 0 || !isAlive(rec.pid!, rec.initStartTime)) break;
+    };
+    while (!started) {
+      if (readStartByte()) started = true;
+      // Between that read and this check a fast program may have been released, exec'd and
+      // exited: the byte it wrote is still in the fifo, so look once more before giving up.
+      else if (pidfd < 0 || !isAlive(rec.pid!, rec.initStartTime)) {
+        started = readStartByte();
+        break;
+      }
       else if (Date.now() > deadline) throw new RuntimeError(`start ${rec.id}: the container's init did not respond`);
       else native().pollIn([probe, pidfd], Math.max(1, deadline - Date.now()));
     }

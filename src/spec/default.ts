@@ -12,7 +12,8 @@ export function defaultSpec(rootless = false, uid = 0, gid = 0): Spec {
       args: ['sh'],
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm'],
       cwd: '/',
-      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS },
+      // Fresh arrays: callers edit the spec they get (tests push to one set).
+      capabilities: { bounding: [...CAPS], effective: [...CAPS], permitted: [...CAPS] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
       noNewPrivileges: true,
     },

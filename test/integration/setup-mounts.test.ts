@@ -261,7 +261,7 @@ describe('propagation', { skip }, () => {
     const out = s.ok(['sh', '-c', 'mount -t tmpfs from-inside /p/up && grep " /p " /proc/self/mountinfo'], (c) => {
       c.mounts!.push({ destination: '/p', type: 'bind', source: shared, options: ['rbind', 'rshared'] });
       c.linux!.rootfsPropagation = 'rshared';
-      for (const set of ['bounding', 'effective', 'permitted'] as const) c.process!.capabilities![set]!.push('CAP_SYS_ADMIN');
+      for (const set of ['bounding', 'effective', 'permitted'] as const) c.process!.capabilities![set] = [...c.process!.capabilities![set]!, 'CAP_SYS_ADMIN'];
     });
     assert.match(out, / shared:\d+/);
     assert.match(hostMountinfo(), new RegExp(` ${target} .* from-inside `));
