@@ -17,6 +17,15 @@ export function checkId(id: string | undefined): string {
   return id;
 }
 
+function parseRecord(file: string, id: string): ContainerRecord | null {
+  try {
+    const rec = JSON.parse(fs.readFileSync(file, 'utf8')) as ContainerRecord;
+    return rec && typeof rec === 'object' && rec.id === id && rec.spec ? rec : null;
+  } catch {
+    return null;
+  }
+}
+
 export class ContainerDir {
   private fd: number;
 
@@ -43,18 +52,20 @@ export class ContainerDir {
     return native().flock(this.fd, true, false);
   }
 
-  write(record: ContainerRecord): void {
-    writeFileAtomic(this.stateFile, JSON.stringify(record));
+  /** A second copy, so that damage to state.json never loses what delete -f must undo. */
+  get backupFile(): string {
+    return path.join(this.dir, 'state.backup.json');
   }
 
-  /** The record, or null when it is missing or unreadable (an interrupted create, or damage). */
+  write(record: ContainerRecord): void {
+    const text = JSON.stringify(record);
+    writeFileAtomic(this.stateFile, text);
+    writeFileAtomic(this.backupFile, text);
+  }
+
+  /** The record, or null when it is missing or unreadable in both copies (an interrupted create, or damage). */
   read(): ContainerRecord | null {
-    try {
-      const rec = JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as ContainerRecord;
-      return rec && typeof rec === 'object' && rec.id === this.id ? rec : null;
-    } catch {
-      return null;
-    }
+    return parseRecord(this.stateFile, this.id) ?? parseRecord(this.backupFile, this.id);
   }
 
   remove(): void {
@@ -111,11 +122,11 @@ export class StateStore {
   readRecord(id: string): ContainerRecord | null {
     try {
       const rec = JSON.parse(fs.readFileSync(path.join(this.dirOf(id), 'state.json'), 'utf8')) as ContainerRecord;
-      return rec && typeof rec === 'object' ? rec : null;
+      return rec && typeof rec === 'object' && rec.spec ? rec : parseRecord(path.join(this.dirOf(id), 'state.backup.json'), id);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && !fs.existsSync(this.dirOf(id))) throw notExist(id);
-      return null;
+      return parseRecord(path.join(this.dirOf(id), 'state.backup.json'), id);
     }
   }
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, type Bundle } from '../helpers/runtime';
+import { CLI, cleanup, integrationSkip, makeBundle, makeRoot, runtime, uniqueId, waitFor, type Bundle } from '../helpers/runtime';
 
 const skip = integrationSkip();
 
@@ -84,14 +84,18 @@ describe('robustness', { skip }, () => {
     const b = makeBundle(['sleep', '30']);
     bundles.push(b);
     for (const damage of ['', '{"id":', 'null', '\u0000\u0001garbage']) {
-      const id = uniqueId('corrupt');
-      assert.equal(runtime(root, ['create', '-b', b.dir, id]).status, 0);
-      const pid = JSON.parse(runtime(root, ['state', id]).stdout).pid;
-      fs.writeFileSync(path.join(root, id, 'state.json'), damage);
-      const d = runtime(root, ['delete', '-f', id]);
-      assert.equal(d.status, 0, d.stderr);
-      assert.ok(!fs.existsSync(path.join(root, id)));
-      process.kill(pid, 'SIGKILL');
+      for (const both of [false, true]) {
+        const id = uniqueId('corrupt');
+        assert.equal(runtime(root, ['create', '-b', b.dir, id]).status, 0);
+        const pid = JSON.parse(runtime(root, ['state', id]).stdout).pid;
+        fs.writeFileSync(path.join(root, id, 'state.json'), damage);
+        if (both) fs.writeFileSync(path.join(root, id, 'state.backup.json'), damage);
+        const d = runtime(root, ['delete', '-f', id]);
+        assert.equal(d.status, 0, d.stderr);
+        assert.ok(!fs.existsSync(path.join(root, id)));
+        assert.ok(waitFor(() => !fs.existsSync(`/proc/${pid}/stat`) || /\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))), `init ${pid} survived`);
+        assert.deepEqual(cgroupDirsOf(id), []);
+      }
     }
   });
 

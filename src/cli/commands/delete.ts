@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { managerForNew } from '../../container/cgroups';
 import { destroyContainer } from '../../container/destroy';
 import { frozenCheck } from '../../container/start';
 import { deriveStatus } from '../../state/status';
@@ -25,7 +26,15 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const rec = dir.read();
       if (!rec) {
         if (!o.force) throw new RuntimeError(`container ${id}: its state is unreadable; use delete --force to remove it`);
-        log.warn(`container ${id}: state unreadable, removing its directory`);
+        log.warn(`container ${id}: state unreadable, removing its directory and its cgroup at the default path`);
+        // Without the record only the default cgroup path can be found: empty and remove it.
+        try {
+          const cg = managerForNew(id, undefined);
+          cg.kill(9);
+          cg.destroy();
+        } catch (e) {
+          log.warn(`container ${id}: ${(e as Error).message}`);
+        }
         destroyContainer(null, dir, false);
         return;
       }
