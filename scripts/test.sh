@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+baseline=$(mktemp)
+trap 'rm -f "$baseline"' EXIT
+bash scripts/check-leftovers.sh --snapshot "$baseline"
 npm test
 npm run conformance
-bash scripts/check-leftovers.sh
+bash scripts/check-leftovers.sh --baseline "$baseline"
