@@ -140,11 +140,20 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
   const baseName = path.basename(ctx.realRuntime);
   const runtimeRoot = baseName === 'runc' ? '/run/runc' : baseName === 'crun' ? '/run/crun' : '/run/runtime';
 
+  const hadRuntimeRoot = fs.existsSync(runtimeRoot);
   ctx.defer('podman', async () => {
     await podman(['rm', '-a', '-f', '-t', '0'], 60_000);
     await podman(['network', 'rm', '-f', 'rtclients-net'], 30_000);
     await podman(['volume', 'rm', '-a', '-f'], 30_000);
     await podman(['rmi', '-a', '-f'], 30_000);
+    // conmon's calls use the runtime's default root; leave no new empty one behind.
+    if (!hadRuntimeRoot) {
+      try {
+        fs.rmdirSync(runtimeRoot);
+      } catch {
+        // not empty: a container is left, which the scenarios report
+      }
+    }
   });
 
   const imported = await r.scenario(SCENARIOS[0], async () => {

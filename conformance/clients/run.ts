@@ -8,6 +8,7 @@
 //   CLIENTS_FILTER='podman: .*tty'           only scenarios whose name matches
 //   CLIENTS_VERBOSE=1                        every engine command and its output on stderr
 //   CLIENTS_KEEP=1                           keep the temp dir (daemons are still stopped)
+//   CLIENTS_BUDGET_S=540                     scenarios after this many seconds are skipped
 //
 // Everything lives in one temp dir; cleanup (also on SIGINT/SIGTERM) stops the daemons by
 // pid, removes containers, unmounts, and undoes iptables rules, bridges, network namespaces,
@@ -34,7 +35,8 @@ async function main(): Promise<number> {
   setVerbose(process.env.CLIENTS_VERBOSE === '1');
   const realRuntime = path.resolve(process.env.RUNTIME || path.join(repo, 'dist/runtime.js'));
   const engines = (process.env.CLIENTS || 'containerd,podman,docker').split(',').map((s) => s.trim());
-  const report = new Reporter(process.env.CLIENTS_FILTER ? new RegExp(process.env.CLIENTS_FILTER) : undefined);
+  const budget = Number(process.env.CLIENTS_BUDGET_S || 540) * 1000;
+  const report = new Reporter(process.env.CLIENTS_FILTER ? new RegExp(process.env.CLIENTS_FILTER) : undefined, Date.now() + budget);
   if (process.getuid?.() !== 0) {
     report.failure('clients: setup', 'the client scenarios need root');
     return finish(report);

@@ -47,3 +47,67 @@ describe('what the engines match in our errors', { skip }, () => {
     });
   }
 });
+
+function dead(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+function waitUntil(check: () => boolean, ms: number): boolean {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  return true;
+}
+
+describe('kill --all after the init exited (containerd\'s shim cleanup)', { skip }, () => {
+  let root: string;
+  const bundles: Bundle[] = [];
+  const strays: number[] = [];
+  before(() => {
+    root = makeRoot();
+  });
+  after(() => {
+    for (const pid of strays) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    cleanup(root, bundles);
+  });
+
+  it('signals what is left in the cgroup and succeeds, as runc does; a plain kill says not running', () => {
+    // No pid namespace: the background sleep outlives the init.
+    const b = makeBundle(['sh', '-c', 'sleep 600 & echo $! > /tmp/stray; sleep 0.3'], (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'pid');
+    });
+    bundles.push(b);
+    const id = uniqueId('stray');
+    const r = runtime(root, ['run', '-d', '-b', b.dir, id]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(waitUntil(() => /"status": "stopped"/.test(runtime(root, ['state', id]).stdout), 10_000), 'the init did not exit');
+    const pid = Number(fs.readFileSync(path.join(b.rootfs, 'tmp/stray'), 'utf8'));
+    strays.push(pid);
+    assert.ok(!dead(pid), 'the stray sleep should still run');
+    const plain = runtime(root, ['kill', id, '9']);
+    assert.notEqual(plain.status, 0);
+    assert.match(plain.stderr, /container not running/);
+    const all = runtime(root, ['kill', '--all', id, '9']);
+    assert.equal(all.status, 0, all.stderr);
+    assert.ok(waitUntil(() => dead(pid), 5_000), `pid ${pid} survived kill --all`);
+    assert.equal(runtime(root, ['kill', '--all', id, '9']).status, 0, 'a second kill --all is no error either');
+    assert.equal(runtime(root, ['delete', id]).status, 0);
+    const gone = runtime(root, ['kill', '--all', id, '9']);
+    assert.notEqual(gone.status, 0);
+    assert.match(gone.stderr, /does not exist/);
+  });
+});
+

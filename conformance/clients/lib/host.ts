@@ -75,9 +75,15 @@ export function makeWrapper(dir: string, runtime: string, log: string): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, path.basename(runtime));
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  // With CLIENTS_TRACE_RC=1 the wrapper stays the runtime's parent to record its exit status:
+  // a diagnostic (calls whose failure an engine ignores), not the normal way (it changes
+  // who the container's parent is).
+  const tail = process.env.CLIENTS_TRACE_RC === '1'
+    ? `${q(runtime)} "$@"\nrc=$?\nprintf '%s rc=%s %s\\n' "$(date +%H:%M:%S.%N)" "$rc" "$*" >> ${q(log)}\nexit $rc\n`
+    : `exec ${q(runtime)} "$@"\n`;
   fs.writeFileSync(
     file,
-    `#!/bin/sh\n# Records how the engines call the runtime, then runs it.\nprintf '%s %s\\n' "$(date +%H:%M:%S.%N)" "$*" >> ${q(log)}\nexec ${q(runtime)} "$@"\n`,
+    `#!/bin/sh\n# Records how the engines call the runtime, then runs it.\nprintf '%s %s\\n' "$(date +%H:%M:%S.%N)" "$*" >> ${q(log)}\n${tail}`,
     { mode: 0o755 },
   );
   return file;

@@ -37,7 +37,14 @@ export class Reporter {
   readonly outcomes: Outcome[] = [];
   private readonly failed = new Set<string>();
 
-  constructor(private readonly filter?: RegExp) {}
+  /**
+   * @param filter  only scenarios whose name matches (setup scenarios always run)
+   * @param deadline  epoch ms after which scenarios are skipped (CI's time budget)
+   */
+  constructor(
+    private readonly filter?: RegExp,
+    private readonly deadline = Infinity,
+  ) {}
 
   /**
    * Runs one scenario. `needs` names earlier scenarios it builds on: when one of those did
@@ -53,6 +60,9 @@ export class Reporter {
     if (missing.length) {
       status = 'SKIP';
       reason = `needs ${missing.join(', ')}, which did not pass`;
+    } else if (Date.now() > this.deadline) {
+      status = 'SKIP';
+      reason = 'the time budget (CLIENTS_BUDGET_S) is spent';
     } else {
       let timer: NodeJS.Timeout | undefined;
       try {

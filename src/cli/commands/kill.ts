@@ -23,6 +23,13 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       const rec = dir.read();
       if (!rec) throw notExist(id);
       const status = deriveStatus(rec, dir.dir, frozenCheck(rec));
+      if (o.all && status === 'stopped') {
+        // As runc: no error, and whatever is left in the cgroup still gets the signal. Without
+        // its own pid namespace a container's processes outlive its init, and containerd's
+        // shim cleans them up with `kill --all ID 9` after the init exits.
+        killLeftovers(rec, signal);
+        return;
+      }
       if (status !== 'created' && status !== 'running' && status !== 'paused') throw new RuntimeError('container not running');
       if (o.all) {
         const cg = managerOf(rec);
@@ -35,4 +42,13 @@ export function register(program: Command, globals: () => GlobalOptions): void {
       // A frozen process cannot act on SIGKILL until thawed.
       if (status === 'paused' && signal === 9) managerOf(rec)?.thaw();
     });
+}
+
+/** Signals the processes still in a stopped container's cgroup; a cgroup already gone has none. */
+function killLeftovers(rec: Parameters<typeof managerOf>[0], signal: number): void {
+  try {
+    managerOf(rec)?.kill(signal);
+  } catch {
+    // the cgroup is gone (or was never made): nothing is left to signal
+  }
 }
