@@ -29,6 +29,7 @@ export const SCENARIOS = [
   'containerd: stdin reaches the container',
   'containerd: a failed create reports its cause',
   'containerd: read-only rootfs, capabilities and privileged',
+  'containerd: processes left when the init exits are killed (host pid namespace)',
 ];
 
 export async function containerdSuite(ctx: Ctx): Promise<void> {
@@ -294,5 +295,28 @@ export async function containerdSuite(ctx: Ctx): Promise<void> {
     expectOutput(priv, /Seccomp:\s+0/, 'no seccomp when privileged');
     const effPriv = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(priv.stdout)?.[1] ?? '0'}`);
     if ((effPriv & (1n << 21n)) === 0n) fail(`no CAP_SYS_ADMIN when privileged: ${priv.stdout.trim()}`);
+  });
+
+  await r.scenario(SCENARIOS[16], async () => {
+    const id = newId();
+    ids.push(id);
+    // Sharing the host's pid namespace, the sleep outlives the init; the shim then calls
+    // `kill --all ID 9` to clean up, which must kill it.
+    const args = await runArgs(id, ['--rm', '--with-ns', `pid:/proc/${process.pid}/ns/pid`]);
+    const rootfs = args[args.length - 1];
+    const res = await ctr([...args, id, 'sh', '-c', 'sleep 600 & echo $! > /tmp/stray; echo init-exits']);
+    expectCode(res);
+    expectOutput(res, 'init-exits');
+    const pid = Number(fs.readFileSync(path.join(rootfs, 'tmp/stray'), 'utf8'));
+    if (!pid) fail('no stray pid recorded');
+    const gone = await waitFor(() => !alive(pid), 10_000, 100);
+    if (!gone) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // raced
+      }
+      fail(`pid ${pid} (the init's child) still runs after the task exited`);
+    }
   });
 }
