@@ -30,6 +30,7 @@ export const SCENARIOS = [
   'containerd: a failed create reports its cause',
   'containerd: read-only rootfs, capabilities and privileged',
   'containerd: processes left when the init exits are killed (host pid namespace)',
+  'containerd: task checkpoint says why it cannot (criu)',
 ];
 
 export async function containerdSuite(ctx: Ctx): Promise<void> {
@@ -317,6 +318,21 @@ export async function containerdSuite(ctx: Ctx): Promise<void> {
         // raced
       }
       fail(`pid ${pid} (the init's child) still runs after the task exited`);
+    }
+  });
+
+  await r.scenario(SCENARIOS[17], async () => {
+    const id = newId();
+    ids.push(id);
+    expectCode(await ctr([...(await runArgs(id, ['-d'])), id, 'sleep', '600']));
+    try {
+      const res = await ctr(['task', 'checkpoint', id], 60_000);
+      if (res.code === 0) return; // criu works here: nothing to explain
+      if (!/criu/i.test(res.stderr + res.stdout)) fail(`checkpoint failed without naming criu: ${describe(res)}`);
+      const ls = expectCode(await ctr(['task', 'ls']));
+      if (!new RegExp(`^${id}\\s+\\d+\\s+RUNNING`, 'm').test(ls.stdout)) fail(`the task did not survive the failed checkpoint: ${ls.stdout.trim()}`);
+    } finally {
+      await remove(id);
     }
   });
 }

@@ -8,6 +8,7 @@ import * as net from 'net';
 import * as path from 'path';
 
 import { callsOffset, callsSince, type Ctx } from './lib/context';
+import { makeWrapper } from './lib/host';
 import { describe, run, waitFor, type Result } from './lib/proc';
 import { expectCode, expectOutput, fail, skip } from './lib/report';
 
@@ -47,6 +48,7 @@ export const SCENARIOS = [
   'podman: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns',
   'podman: exec -d and exec -i',
   'podman: stop without a TERM handler falls back to SIGKILL',
+  'podman: the runtime under the name runc (conmon adds --log-format=json --log)',
 ];
 
 /** True when this process lacks CAP_SYS_RESOURCE (then no rlimit can be raised above its hard value). */
@@ -459,5 +461,21 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     } finally {
       await podman(['rm', '-f', '-t', '0', K]);
     }
+  });
+
+  await r.scenario(SCENARIOS[29], async () => {
+    // conmon passes `--log-format=json --log FILE` only to binaries named runc or crun, and
+    // then reads the cause of a failure from that file.
+    const asRunc = makeWrapper(path.join(dir, 'as-runc'), ctx.realRuntime, ctx.callsLog, 'runc');
+    const named = [...globals.slice(0, -2), '--runtime', asRunc];
+    const from = callsOffset(ctx);
+    const ok = await run('podman', [...named, 'run', '--rm', IMAGE, 'echo', 'named-runc'], { env, timeoutMs: CALL_TIMEOUT_MS });
+    expectCode(ok);
+    expectOutput(ok, 'named-runc');
+    const create = callsSince(ctx, from, ' create ')[0] ?? '';
+    if (!/--log-format=json --log \S+ create /.test(create)) fail(`conmon's call to a runtime named runc: ${create || '(none)'}`);
+    const bad = await run('podman', [...named, 'run', '--rm', IMAGE, '/no/such/program'], { env, timeoutMs: CALL_TIMEOUT_MS });
+    if (bad.code !== 127) fail(`a missing program: expected exit 127, ${describe(bad)}`);
+    if (!/no\/such\/program.*no such file or directory/.test(bad.stderr)) fail(`the cause did not reach podman's error: ${describe(bad)}`);
   });
 }

@@ -9,6 +9,8 @@
 //   CLIENTS_VERBOSE=1                        every engine command and its output on stderr
 //   CLIENTS_KEEP=1                           keep the temp dir (daemons are still stopped)
 //   CLIENTS_BUDGET_S=540                     scenarios after this many seconds are skipped
+//   CLIENTS_TRACE_RC=1                       the wrapper also records each call's exit status
+//                                            (tmp/runtime-calls.log; with CLIENTS_KEEP=1)
 //
 // Everything lives in one temp dir; cleanup (also on SIGINT/SIGTERM) stops the daemons by
 // pid, removes containers, unmounts, and undoes iptables rules, bridges, network namespaces,

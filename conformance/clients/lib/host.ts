@@ -71,9 +71,9 @@ export async function makeTarball(rootfs: string, file: string): Promise<void> {
  * A wrapper with the runtime's own base name (conmon treats binaries named runc or crun
  * differently), which records every call in `log` and then execs the runtime.
  */
-export function makeWrapper(dir: string, runtime: string, log: string): string {
+export function makeWrapper(dir: string, runtime: string, log: string, name = path.basename(runtime)): string {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, path.basename(runtime));
+  const file = path.join(dir, name);
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   // With CLIENTS_TRACE_RC=1 the wrapper stays the runtime's parent to record its exit status:
   // a diagnostic (calls whose failure an engine ignores), not the normal way (it changes
