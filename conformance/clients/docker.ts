@@ -17,32 +17,6 @@ const POOL = 'base=10.233.0.0/16,size=24';
 /** Debian's client, not whatever newer one sits earlier in PATH. */
 const DOCKER = '/usr/bin/docker';
 
-export const SCENARIOS = [
-  'docker: dockerd starts with --add-runtime',
-  'docker: info reads the runtime version',
-  'docker: import a busybox rootfs tarball as an image',
-  'docker: run prints output and returns the exit code',
-  'docker: runtime from daemon.json "runtimes"',
-  'docker: the libnetwork-setkey prestart hook wires the network',
-  'docker: sysctls land in the container network namespace',
-  'docker: detached container, exec and logs',
-  'docker: stop and rm',
-  'docker: -v bind mount and named volume',
-  'docker: commit then run the new image',
-  'docker: cp into and out of a running container',
-  'docker: user network, containers reach each other by name',
-  'docker: -t tty',
-  'docker: exit codes 127 and 126 for a missing or non-executable program',
-  'docker: stdin with -i',
-  'docker: pause, unpause, top and update',
-  'docker: kill -s HUP reaches the process',
-  'docker: --init and restart',
-  'docker: --privileged',
-  'docker: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns',
-  'docker: exec -t, exec -d, exec -i and a health check',
-  'docker: joining another container\'s network, pid and ipc namespaces',
-  'docker: six containers started at once',
-];
 
 export async function dockerSuite(ctx: Ctx): Promise<void> {
   const dir = path.join(ctx.tmp, 'docker');
@@ -67,7 +41,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     if (daemon) await stopPid(daemon.pid, 30_000);
   });
 
-  const started = await r.scenario(SCENARIOS[0], async () => {
+  const started = await r.scenario('docker: dockerd starts with --add-runtime', async () => {
     daemon = startDaemon('dockerd', 'dockerd', [
       '--config-file', daemonJson,
       '--data-root', path.join(dir, 'data'),
@@ -87,12 +61,9 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     const info = expectCode(await docker(['info', '--format', '{{json .Runtimes}} {{.DefaultRuntime}}']));
     if (!info.stdout.includes(ctx.runtime) || !/ rt\s*$/.test(info.stdout)) fail(`docker info: ${info.stdout.trim()}`);
   }, [], true);
-  if (!started) {
-    r.skipAll(SCENARIOS.slice(1), 'dockerd did not start');
-    return;
-  }
+  if (!started) r.block('docker: ', 'dockerd did not start');
 
-  await r.scenario(SCENARIOS[1], async () => {
+  await r.scenario('docker: info reads the runtime version', async () => {
     // dockerd runs `<runtime> --version` and takes the `commit:` line.
     const v = await run(ctx.realRuntime, ['--version'], { timeoutMs: 20_000 });
     const commit = /^commit: (\S+)/m.exec(v.stdout)?.[1];
@@ -102,34 +73,31 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     if (got !== commit && !commit.startsWith(got)) fail(`docker info shows runtime commit ${JSON.stringify(got)}, --version says ${commit}`);
   });
 
-  const imported = await r.scenario(SCENARIOS[2], async () => {
+  const imported = await r.scenario('docker: import a busybox rootfs tarball as an image', async () => {
     expectCode(await docker(['import', ctx.tarball, IMAGE], 120_000));
   }, [], true);
-  if (!imported) {
-    r.skipAll(SCENARIOS.slice(3), 'no image');
-    return;
-  }
+  if (!imported) r.block('docker: ', 'no image');
 
-  await r.scenario(SCENARIOS[3], async () => {
+  await r.scenario('docker: run prints output and returns the exit code', async () => {
     const res = await docker(['run', '--rm', '--runtime', 'rt', IMAGE, 'sh', '-c', 'echo hello-from-docker; exit 3']);
     expectCode(res, 3);
     expectOutput(res, 'hello-from-docker');
   });
 
-  await r.scenario(SCENARIOS[4], async () => {
+  await r.scenario('docker: runtime from daemon.json "runtimes"', async () => {
     const from = callsOffset(ctx);
     const res = expectCode(await docker(['run', '--rm', '--runtime', 'rt-json', IMAGE, 'echo', 'from-daemon-json']));
     expectOutput(res, 'from-daemon-json');
     if (!callsSince(ctx, from, ' create ').length) fail('the runtime from daemon.json was not the one called');
   });
 
-  await r.scenario(SCENARIOS[5], async () => {
+  await r.scenario('docker: the libnetwork-setkey prestart hook wires the network', async () => {
     const res = expectCode(await docker(['run', '--rm', IMAGE, 'ip', '-4', '-o', 'addr', 'show', 'eth0']));
     const prefix = BIP.split('.').slice(0, 3).join('.');
     expectOutput(res, `inet ${prefix}.`, 'eth0 on docker0\'s subnet');
   });
 
-  await r.scenario(SCENARIOS[6], async () => {
+  await r.scenario('docker: sysctls land in the container network namespace', async () => {
     const res = expectCode(await docker(['run', '--rm', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=42', IMAGE, 'cat', '/proc/sys/net/ipv4/ip_unprivileged_port_start']));
     expectOutput(res, /^42$/m, 'ip_unprivileged_port_start inside');
     const host = fs.readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim();
@@ -137,7 +105,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
   });
 
   const D = 'rtclients-detached';
-  await r.scenario(SCENARIOS[7], async () => {
+  await r.scenario('docker: detached container, exec and logs', async () => {
     expectCode(await docker(['run', '-d', '--name', D, IMAGE, 'sh', '-c', 'trap "echo got-TERM; exit 0" TERM; echo started; while :; do sleep 0.2; done']));
     const up = await waitFor(async () => (await docker(['logs', D], 10_000)).stdout.includes('started'), 15_000, 300);
     if (!up) fail(`no "started" in the logs: ${describe(await docker(['logs', D]))}`);
@@ -146,7 +114,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     expectCode(await docker(['exec', D, 'sh', '-c', 'exit 3']), 3);
   });
 
-  await r.scenario(SCENARIOS[8], async () => {
+  await r.scenario('docker: stop and rm', async () => {
     const t0 = Date.now();
     expectCode(await docker(['stop', '-t', '20', D]));
     const secs = (Date.now() - t0) / 1000;
@@ -155,9 +123,9 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     if (secs > 15) fail(`stop took ${secs.toFixed(1)} s: SIGTERM did not reach the container`);
     expectOutput(expectCode(await docker(['logs', D])), 'got-TERM', 'logs after stop');
     expectCode(await docker(['rm', D]));
-  }, [SCENARIOS[7]]);
+  }, ['docker: detached container, exec and logs']);
 
-  await r.scenario(SCENARIOS[9], async () => {
+  await r.scenario('docker: -v bind mount and named volume', async () => {
     const host = path.join(dir, 'bind');
     fs.mkdirSync(host, { recursive: true });
     fs.writeFileSync(path.join(host, 'in.txt'), 'from-the-host\n');
@@ -168,14 +136,14 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     expectOutput(expectCode(await docker(['run', '--rm', '-v', 'rtclients-vol:/vol', IMAGE, 'cat', '/vol/f'])), 'persisted', 'named volume');
   });
 
-  await r.scenario(SCENARIOS[10], async () => {
+  await r.scenario('docker: commit then run the new image', async () => {
     expectCode(await docker(['run', '--name', 'rtclients-commit', IMAGE, 'sh', '-c', 'echo committed-content > /hello.txt']));
     expectCode(await docker(['commit', 'rtclients-commit', 'rtclients-committed:latest'], 120_000));
     expectCode(await docker(['rm', 'rtclients-commit']));
     expectOutput(expectCode(await docker(['run', '--rm', 'rtclients-committed:latest', 'cat', '/hello.txt'])), 'committed-content');
   });
 
-  await r.scenario(SCENARIOS[11], async () => {
+  await r.scenario('docker: cp into and out of a running container', async () => {
     const C = 'rtclients-cp';
     expectCode(await docker(['run', '-d', '--name', C, IMAGE, 'sleep', '600']));
     try {
@@ -192,7 +160,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[12], async () => {
+  await r.scenario('docker: user network, containers reach each other by name', async () => {
     expectCode(await docker(['network', 'create', 'rtclients-net']));
     expectCode(await docker(['run', '-d', '--name', 'rtclients-web', '--network', 'rtclients-net', IMAGE, 'httpd', '-f', '-p', '80', '-h', '/www']));
     try {
@@ -206,14 +174,14 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[13], async () => {
+  await r.scenario('docker: -t tty', async () => {
     const cmd = [DOCKER, 'run', '--rm', '-t', IMAGE, 'sh', '-c', 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty'].map((a) => `'${a}'`).join(' ');
     const res = expectCode(await run('script', ['-qec', cmd, '/dev/null'], { env, timeoutMs: CALL_TIMEOUT_MS }));
     expectOutput(res, /\/dev\/(pts\/\d+|console)/, 'tty');
     expectOutput(res, 'stdio-is-a-tty');
   });
 
-  await r.scenario(SCENARIOS[14], async () => {
+  await r.scenario('docker: exit codes 127 and 126 for a missing or non-executable program', async () => {
     // dockerd maps the runtime's error text to 127/126: the phrases matter.
     const missing = await docker(['run', '--rm', IMAGE, '/no/such/program']);
     if (missing.code !== 127) fail(`a missing program: expected exit 127, ${describe(missing)}`);
@@ -221,13 +189,13 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     if (notExec.code !== 126) fail(`a non-executable file: expected exit 126, ${describe(notExec)}`);
   });
 
-  await r.scenario(SCENARIOS[15], async () => {
+  await r.scenario('docker: stdin with -i', async () => {
     const res = await run(DOCKER, ['run', '--rm', '-i', IMAGE, 'sh', '-c', 'read line; echo "got:$line"'], { env, input: 'through-dockerd\n', timeoutMs: CALL_TIMEOUT_MS });
     expectCode(res);
     expectOutput(res, 'got:through-dockerd');
   });
 
-  await r.scenario(SCENARIOS[16], async () => {
+  await r.scenario('docker: pause, unpause, top and update', async () => {
     const C = 'rtclients-pause';
     expectCode(await docker(['run', '-d', '--name', C, '--memory', '64m', IMAGE, 'sleep', '600']));
     try {
@@ -248,7 +216,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[17], async () => {
+  await r.scenario('docker: kill -s HUP reaches the process', async () => {
     const C = 'rtclients-hup';
     expectCode(await docker(['run', '-d', '--name', C, IMAGE, 'sh', '-c', 'trap "echo got-HUP" HUP; echo ready; while :; do sleep 0.1; done']));
     try {
@@ -262,7 +230,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[18], async () => {
+  await r.scenario('docker: --init and restart', async () => {
     const init = expectCode(await docker(['run', '--rm', '--init', IMAGE, 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']));
     expectOutput(init, /init/, 'pid 1 with --init');
     const C = 'rtclients-restart';
@@ -277,7 +245,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[19], async () => {
+  await r.scenario('docker: --privileged', async () => {
     const priv = await docker(['run', '--rm', '--privileged', IMAGE, 'grep', '-E', 'CapEff|Seccomp:', '/proc/self/status']);
     // dockerd asks for every capability it knows; a host root without some of them (this
     // VM's lacks CAP_SYS_RESOURCE) makes runc 1.1 refuse ("unable to apply caps").
@@ -293,7 +261,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     if ((eff & want) !== want) fail(`CapEff ${eff.toString(16)} lacks some of ${want.toString(16)}`);
   });
 
-  await r.scenario(SCENARIOS[20], async () => {
+  await r.scenario('docker: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns', async () => {
     const script = [
       'echo "host=$(hostname)"',
       'grep -q "10.9.9.9.*rtdb" /etc/hosts && echo hosts-ok',
@@ -312,7 +280,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     expectOutput(res, /NoNewPrivs:\s+1/);
   });
 
-  await r.scenario(SCENARIOS[21], async () => {
+  await r.scenario('docker: exec -t, exec -d, exec -i and a health check', async () => {
     const E = 'rtclients-execs';
     expectCode(await docker(['run', '-d', '--name', E, '--health-cmd', 'test -e /tmp/healthy', '--health-interval', '1s', '--health-retries', '1', IMAGE, 'sleep', '600']));
     try {
@@ -331,7 +299,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[22], async () => {
+  await r.scenario('docker: joining another container\'s network, pid and ipc namespaces', async () => {
     const J = 'rtclients-donor';
     expectCode(await docker(['run', '-d', '--ipc', 'shareable', '--name', J, IMAGE, 'sleep', '600']));
     try {
@@ -345,7 +313,7 @@ export async function dockerSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[23], async () => {
+  await r.scenario('docker: six containers started at once', async () => {
     const runs = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => docker(['run', '--rm', IMAGE, 'echo', `parallel-${i}`], 120_000)));
     for (const [i, res] of runs.entries()) {
       expectCode(res);

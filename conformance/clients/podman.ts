@@ -18,38 +18,6 @@ const CALL_TIMEOUT_MS = 60_000;
 const DEFAULT_SUBNET = '10.231.0.0/24';
 const NET_SUBNET = '10.231.1.0/24';
 
-export const SCENARIOS = [
-  'podman: import a busybox rootfs tarball as an image',
-  'podman: run prints output',
-  'podman: runtime by name from containers.conf [engine.runtimes]',
-  'podman: exit codes (7, and 137 for a killed container)',
-  'podman: detached container (-d)',
-  'podman: exec with -u, -e, -w and exit code',
-  'podman: exec -t',
-  'podman: update changes the memory limit of a running container',
-  'podman: logs',
-  'podman: stop and rm',
-  'podman: -v bind mount, named volume and :ro',
-  'podman: -e, -w and -u on run',
-  'podman: --read-only',
-  'podman: --memory and --pids-limit',
-  'podman: commit then run the new image',
-  'podman: -t tty',
-  'podman: default seccomp profile in force',
-  'podman: two containers on one bridge network reach each other',
-  'podman: published port reached from the host on 127.0.0.1',
-  'podman: exit codes 127 and 126 for a missing or non-executable program',
-  'podman: pause and unpause',
-  'podman: stdin with -i',
-  'podman: restart',
-  'podman: --privileged and --cap-drop',
-  'podman: --uidmap user namespace',
-  'podman: --network host, --pid host and top',
-  'podman: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns',
-  'podman: exec -d and exec -i',
-  'podman: stop without a TERM handler falls back to SIGKILL',
-  'podman: the runtime under the name runc (conmon adds --log-format=json --log)',
-];
 
 /** True when this process lacks CAP_SYS_RESOURCE (then no rlimit can be raised above its hard value). */
 function lacksSysResource(): boolean {
@@ -158,16 +126,13 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  const imported = await r.scenario(SCENARIOS[0], async () => {
+  const imported = await r.scenario('podman: import a busybox rootfs tarball as an image', async () => {
     expectCode(await podman(['import', ctx.tarball, IMAGE], 120_000));
     expectOutput(await podman(['images', '--format', '{{.Repository}}:{{.Tag}}']), IMAGE, 'podman images');
   }, [], true);
-  if (!imported) {
-    r.skipAll(SCENARIOS.slice(1), 'no image');
-    return;
-  }
+  if (!imported) r.block('podman: ', 'no image');
 
-  await r.scenario(SCENARIOS[1], async () => {
+  await r.scenario('podman: run prints output', async () => {
     const from = callsOffset(ctx);
     const res = expectCode(await podman(['run', '--rm', IMAGE, 'echo', 'hello-from-podman']));
     expectOutput(res, 'hello-from-podman');
@@ -177,7 +142,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[2], async () => {
+  await r.scenario('podman: runtime by name from containers.conf [engine.runtimes]', async () => {
     const from = callsOffset(ctx);
     const byName = ['--runtime', 'rtclients', ...globals.filter((a) => a !== '--runtime' && a !== ctx.runtime)];
     const res = await run('podman', [...byName, 'run', '--rm', IMAGE, 'echo', 'by-name'], { env, timeoutMs: CALL_TIMEOUT_MS });
@@ -186,7 +151,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     if (!callsSince(ctx, from, ' create ').length) fail('the runtime named in containers.conf was not the one called');
   });
 
-  await r.scenario(SCENARIOS[3], async () => {
+  await r.scenario('podman: exit codes (7, and 137 for a killed container)', async () => {
     expectCode(await podman(['run', '--rm', IMAGE, 'sh', '-c', 'exit 7']), 7);
     expectCode(await podman(['run', '-d', '--name', 'rtclients-killed', IMAGE, 'sleep', '600']));
     expectCode(await podman(['kill', 'rtclients-killed']));
@@ -199,7 +164,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
 
   const D = 'rtclients-detached';
   let detachedId = '';
-  await r.scenario(SCENARIOS[4], async () => {
+  await r.scenario('podman: detached container (-d)', async () => {
     expectCode(await podman(['run', '-d', '--name', D, IMAGE, 'sh', '-c', 'trap "echo got-TERM; exit 0" TERM; echo started; while :; do sleep 0.2; done']));
     const up = await waitFor(async () => (await podman(['logs', D], 10_000)).stdout.includes('started'), 15_000, 300);
     if (!up) fail(`the container never printed "started": ${describe(await podman(['logs', D]))}`);
@@ -208,35 +173,35 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     if (st.stdout.trim() !== 'running') fail(`status ${st.stdout.trim()}`);
   });
 
-  await r.scenario(SCENARIOS[5], async () => {
+  await r.scenario('podman: exec with -u, -e, -w and exit code', async () => {
     const from = callsOffset(ctx);
     const res = expectCode(await podman(['exec', '-u', '65534:65534', '-e', 'FOO=bar', '-w', '/tmp', D, 'sh', '-c', 'echo "$(id -u):$(id -g) $FOO $(pwd)"']));
     expectOutput(res, '65534:65534 bar /tmp');
     const exec = callsSince(ctx, from, ' exec ')[0] ?? '';
     if (!/exec --pid-file \S+ --process \S+ --detach/.test(exec)) fail(`conmon's exec call: ${exec || '(none)'}`);
     expectCode(await podman(['exec', D, 'sh', '-c', 'exit 3']), 3);
-  }, [SCENARIOS[4]]);
+  }, ['podman: detached container (-d)']);
 
-  await r.scenario(SCENARIOS[6], async () => {
+  await r.scenario('podman: exec -t', async () => {
     const res = expectCode(await underScript(['exec', '-t', D, 'sh', '-c', 'tty; [ -t 0 ] && echo exec-stdin-is-a-tty']));
     expectOutput(res, /\/dev\/pts\/\d+/, 'tty');
     expectOutput(res, 'exec-stdin-is-a-tty');
-  }, [SCENARIOS[4]]);
+  }, ['podman: detached container (-d)']);
 
-  await r.scenario(SCENARIOS[7], async () => {
+  await r.scenario('podman: update changes the memory limit of a running container', async () => {
     const from = callsOffset(ctx);
     expectCode(await podman(['update', '--memory', '96m', D]));
     const update = callsSince(ctx, from, ' update ')[0] ?? '';
     if (update && !/update --resources[= ]\S+/.test(update)) fail(`podman's update call: ${update}`);
     const res = expectCode(await podman(['exec', D, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes']));
     expectOutput(res, String(96 * 1024 * 1024), 'memory.limit_in_bytes after update');
-  }, [SCENARIOS[4]]);
+  }, ['podman: detached container (-d)']);
 
-  await r.scenario(SCENARIOS[8], async () => {
+  await r.scenario('podman: logs', async () => {
     expectOutput(expectCode(await podman(['logs', D])), 'started', 'podman logs');
-  }, [SCENARIOS[4]]);
+  }, ['podman: detached container (-d)']);
 
-  await r.scenario(SCENARIOS[9], async () => {
+  await r.scenario('podman: stop and rm', async () => {
     const t0 = Date.now();
     expectCode(await podman(['stop', '-t', '20', D]));
     const secs = (Date.now() - t0) / 1000;
@@ -247,9 +212,9 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     expectCode(await podman(['rm', D]));
     const list = await run(ctx.realRuntime, ['--root', runtimeRoot, 'list', '-q'], { timeoutMs: 20_000 });
     if (list.stdout.split('\n').includes(detachedId)) fail(`${detachedId} still in the runtime's list after rm`);
-  }, [SCENARIOS[4]]);
+  }, ['podman: detached container (-d)']);
 
-  await r.scenario(SCENARIOS[10], async () => {
+  await r.scenario('podman: -v bind mount, named volume and :ro', async () => {
     const host = path.join(dir, 'bind');
     fs.mkdirSync(host, { recursive: true });
     fs.writeFileSync(path.join(host, 'in.txt'), 'from-the-host\n');
@@ -263,45 +228,45 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     expectOutput(ro, 'refused', ':ro volume');
   });
 
-  await r.scenario(SCENARIOS[11], async () => {
+  await r.scenario('podman: -e, -w and -u on run', async () => {
     const res = expectCode(await podman(['run', '--rm', '-e', 'FOO=bar', '-w', '/tmp', '-u', '65534:65534', IMAGE, 'sh', '-c', 'echo "$(id -u):$(id -g) $FOO $(pwd)"']));
     expectOutput(res, '65534:65534 bar /tmp');
   });
 
-  await r.scenario(SCENARIOS[12], async () => {
+  await r.scenario('podman: --read-only', async () => {
     const res = expectCode(await podman(['run', '--rm', '--read-only', IMAGE, 'sh', '-c', 'touch /x 2>/dev/null && echo root-writable || echo root-read-only; touch /tmp/y && echo tmp-writable']));
     expectOutput(res, 'root-read-only');
     expectOutput(res, 'tmp-writable');
   });
 
-  await r.scenario(SCENARIOS[13], async () => {
+  await r.scenario('podman: --memory and --pids-limit', async () => {
     const res = expectCode(await podman(['run', '--rm', '--memory', '64m', '--pids-limit', '42', IMAGE, 'sh', '-c',
       'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max']));
     expectOutput(res, String(64 * 1024 * 1024), 'memory.limit_in_bytes');
     expectOutput(res, /^42$/m, 'pids.max');
   });
 
-  await r.scenario(SCENARIOS[14], async () => {
+  await r.scenario('podman: commit then run the new image', async () => {
     expectCode(await podman(['run', '--name', 'rtclients-commit', IMAGE, 'sh', '-c', 'echo committed-content > /hello.txt']));
     expectCode(await podman(['commit', 'rtclients-commit', 'localhost/rtclients-committed:latest'], 120_000));
     expectCode(await podman(['rm', 'rtclients-commit']));
     expectOutput(expectCode(await podman(['run', '--rm', 'localhost/rtclients-committed:latest', 'cat', '/hello.txt'])), 'committed-content');
   });
 
-  await r.scenario(SCENARIOS[15], async () => {
+  await r.scenario('podman: -t tty', async () => {
     const res = expectCode(await underScript(['run', '--rm', '-t', IMAGE, 'sh', '-c', 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-a-tty']));
     expectOutput(res, /\/dev\/pts\/\d+/, 'tty');
     expectOutput(res, 'stdio-is-a-tty');
   });
 
-  await r.scenario(SCENARIOS[16], async () => {
+  await r.scenario('podman: default seccomp profile in force', async () => {
     const res = expectCode(await podman(['run', '--rm', IMAGE, 'grep', 'Seccomp:', '/proc/self/status']));
     expectOutput(res, /Seccomp:\s+2/, '/proc/self/status');
   });
 
   let port = 0;
   let bridgeSkip = '';
-  await r.scenario(SCENARIOS[17], async () => {
+  await r.scenario('podman: two containers on one bridge network reach each other', async () => {
     const created = await podman(['network', 'create', '--subnet', NET_SUBNET, 'rtclients-net']);
     if (created.code !== 0) skip(`bridge networking is not available here: ${describe(created)}`);
     port = await freePort();
@@ -322,7 +287,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     expectOutput(byName, 'hello from busybox httpd', 'GET http://rtclients-web/');
   });
 
-  await r.scenario(SCENARIOS[18], async () => {
+  await r.scenario('podman: published port reached from the host on 127.0.0.1', async () => {
     if (bridgeSkip) skip(bridgeSkip);
     if (!port) skip('the bridge network scenario did not start the web container');
     let body = '';
@@ -338,9 +303,9 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }, 10_000, 500);
     if (!ok) fail(`GET http://127.0.0.1:${port}/ from the host: ${err}`);
     if (!body.includes('hello from busybox httpd')) fail(`unexpected body ${JSON.stringify(body)}`);
-  }, [SCENARIOS[17]]);
+  }, ['podman: two containers on one bridge network reach each other']);
 
-  await r.scenario(SCENARIOS[19], async () => {
+  await r.scenario('podman: exit codes 127 and 126 for a missing or non-executable program', async () => {
     // podman maps the runtime's error text to 127/126, as Docker does: the phrases matter.
     const missing = await podman(['run', '--rm', IMAGE, '/no/such/program']);
     if (missing.code !== 127) fail(`a missing program: expected exit 127, ${describe(missing)}`);
@@ -348,7 +313,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     if (notExec.code !== 126) fail(`a non-executable file: expected exit 126, ${describe(notExec)}`);
   });
 
-  await r.scenario(SCENARIOS[20], async () => {
+  await r.scenario('podman: pause and unpause', async () => {
     const P = 'rtclients-pause';
     expectCode(await podman(['run', '-d', '--name', P, IMAGE, 'sleep', '600']));
     try {
@@ -362,7 +327,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[21], async () => {
+  await r.scenario('podman: stdin with -i', async () => {
     const res = await run('podman', [...globals, 'run', '--rm', '-i', IMAGE, 'sh', '-c', 'read line; echo "got:$line"'], {
       env,
       input: 'through-conmon\n',
@@ -372,7 +337,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     expectOutput(res, 'got:through-conmon');
   });
 
-  await r.scenario(SCENARIOS[22], async () => {
+  await r.scenario('podman: restart', async () => {
     const R = 'rtclients-restart';
     expectCode(await podman(['run', '-d', '--name', R, IMAGE, 'sh', '-c', 'echo run; sleep 600']));
     try {
@@ -385,7 +350,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[23], async () => {
+  await r.scenario('podman: --privileged and --cap-drop', async () => {
     const priv = expectCode(await podman(['run', '--rm', '--privileged', IMAGE, 'sh', '-c', 'grep -E "CapEff|Seccomp:" /proc/self/status; ls /dev | wc -l']));
     expectOutput(priv, /Seccomp:\s+0/, 'no seccomp when privileged');
     // privileged: every capability we hold ourselves (this VM's root may lack some)
@@ -395,14 +360,14 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     expectOutput(drop, /CapEff:\s+0+1$/m, 'CapEff with only CAP_CHOWN');
   });
 
-  await r.scenario(SCENARIOS[24], async () => {
+  await r.scenario('podman: --uidmap user namespace', async () => {
     const res = await podman(['run', '--rm', '--uidmap', '0:200000:65536', '--gidmap', '0:200000:65536', IMAGE, 'sh', '-c', 'cat /proc/self/uid_map; id -u; touch /root/x && echo root-can-write']);
     expectCode(res);
     expectOutput(res, /^\s*0\s+200000\s+65536$/m, 'uid_map');
     expectOutput(res, 'root-can-write');
   });
 
-  await r.scenario(SCENARIOS[25], async () => {
+  await r.scenario('podman: --network host, --pid host and top', async () => {
     const res = expectCode(await podman(['run', '--rm', '--network', 'host', '--pid', 'host', IMAGE, 'sh', '-c', 'ls /sys/class/net; [ -d /proc/1 ] && cat /proc/1/comm']));
     expectOutput(res, /^eth0$|^lo$/m, 'host network devices');
     const T = 'rtclients-top';
@@ -414,7 +379,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[26], async () => {
+  await r.scenario('podman: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns', async () => {
     const script = [
       'echo "host=$(hostname)"',
       'grep -q "10.9.9.9.*rtdb" /etc/hosts && echo hosts-ok',
@@ -433,7 +398,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     expectOutput(res, /NoNewPrivs:\s+1/);
   });
 
-  await r.scenario(SCENARIOS[27], async () => {
+  await r.scenario('podman: exec -d and exec -i', async () => {
     const E = 'rtclients-execd';
     expectCode(await podman(['run', '-d', '--name', E, IMAGE, 'sleep', '600']));
     try {
@@ -448,7 +413,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[28], async () => {
+  await r.scenario('podman: stop without a TERM handler falls back to SIGKILL', async () => {
     const K = 'rtclients-stubborn';
     expectCode(await podman(['run', '-d', '--name', K, IMAGE, 'sleep', '600']));
     try {
@@ -463,7 +428,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
-  await r.scenario(SCENARIOS[29], async () => {
+  await r.scenario('podman: the runtime under the name runc (conmon adds --log-format=json --log)', async () => {
     // conmon passes `--log-format=json --log FILE` only to binaries named runc or crun, and
     // then reads the cause of a failure from that file.
     const asRunc = makeWrapper(path.join(dir, 'as-runc'), ctx.realRuntime, ctx.callsLog, 'runc');

@@ -36,6 +36,7 @@ const SCENARIO_TIMEOUT_MS = 180_000;
 export class Reporter {
   readonly outcomes: Outcome[] = [];
   private readonly failed = new Set<string>();
+  private readonly blocked = new Map<string, string>();
 
   /**
    * @param filter  only scenarios whose name matches (setup scenarios always run)
@@ -55,9 +56,13 @@ export class Reporter {
     if (this.filter && !setup && !this.filter.test(name)) return false;
     const start = Date.now();
     const missing = needs.filter((n) => this.failed.has(n) || !this.outcomes.some((o) => o.name === n));
+    const blocked = [...this.blocked].find(([prefix]) => name.startsWith(prefix))?.[1];
     let status: Outcome['status'] = 'PASS';
     let reason = '';
-    if (missing.length) {
+    if (blocked) {
+      status = 'SKIP';
+      reason = blocked;
+    } else if (missing.length) {
       status = 'SKIP';
       reason = `needs ${missing.join(', ')}, which did not pass`;
     } else if (Date.now() > this.deadline) {
@@ -88,14 +93,9 @@ export class Reporter {
     return status === 'PASS';
   }
 
-  /** Marks every scenario of a suite as skipped (its engine could not be set up). */
-  skipAll(names: string[], reason: string): void {
-    for (const name of names) {
-      if (this.filter && !this.filter.test(name)) continue;
-      this.failed.add(name);
-      this.outcomes.push({ name, status: 'SKIP', reason, ms: 0 });
-      process.stdout.write(`SKIP ${name}: ${reason}\n`);
-    }
+  /** Skips every later scenario whose name starts with `prefix` (its engine could not be set up). */
+  block(prefix: string, reason: string): void {
+    if (!this.blocked.has(prefix)) this.blocked.set(prefix, reason);
   }
 
   /** Records a failure outside any scenario (setup, cleanup). */
