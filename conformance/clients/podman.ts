@@ -428,6 +428,25 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     }
   });
 
+  await r.scenario('podman: --preserve-fds passes an open fd to run and exec', async () => {
+    const file = path.join(dir, 'fd3.txt');
+    fs.writeFileSync(file, 'through-fd-3\n');
+    const q = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+    const line = (args: string[]): string => `${['podman', ...globals, ...args].map(q).join(' ')} 3<${q(file)}`;
+    const res = await run('sh', ['-c', line(['run', '--rm', '--preserve-fds', '1', IMAGE, 'cat', '/proc/self/fd/3'])], { env, timeoutMs: CALL_TIMEOUT_MS });
+    expectCode(res);
+    expectOutput(res, 'through-fd-3', 'fd 3 in run');
+    const F = 'rtclients-fds';
+    expectCode(await podman(['run', '-d', '--name', F, IMAGE, 'sleep', '600']));
+    try {
+      const ex = await run('sh', ['-c', line(['exec', '--preserve-fds', '1', F, 'cat', '/proc/self/fd/3'])], { env, timeoutMs: CALL_TIMEOUT_MS });
+      expectCode(ex);
+      expectOutput(ex, 'through-fd-3', 'fd 3 in exec');
+    } finally {
+      await podman(['rm', '-f', '-t', '0', F]);
+    }
+  });
+
   await r.scenario('podman: the runtime under the name runc (conmon adds --log-format=json --log)', async () => {
     // conmon passes `--log-format=json --log FILE` only to binaries named runc or crun, and
     // then reads the cause of a failure from that file.
