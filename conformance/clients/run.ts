@@ -21,7 +21,7 @@ import * as path from 'path';
 
 import { containerdSuite } from './containerd';
 import { dockerSuite } from './docker';
-import type { Ctx } from './lib/context';
+import { callsOffset, callsSince, type Ctx } from './lib/context';
 import { HostSnapshot, installPackages, makeRootfs, makeTarball, makeWrapper } from './lib/host';
 import { run, setVerbose } from './lib/proc';
 import { Reporter } from './lib/report';
@@ -95,6 +95,7 @@ async function main(): Promise<number> {
     defer: (name, fn) => cleanups.push({ name, fn }),
     log,
   };
+  report.trace = { mark: () => callsOffset(ctx), since: (from) => callsSince(ctx, from) };
   try {
     await makeRootfs(repo, ctx.rootfs);
     await makeTarball(ctx.rootfs, ctx.tarball);

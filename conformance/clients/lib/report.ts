@@ -37,6 +37,8 @@ export class Reporter {
   readonly outcomes: Outcome[] = [];
   private readonly failed = new Set<string>();
   private readonly blocked = new Map<string, string>();
+  /** Where the runtime's calls are recorded, so that a FAIL can show the last ones it made. */
+  trace?: { mark(): number; since(mark: number): string[] };
 
   /**
    * @param filter  only scenarios whose name matches (setup scenarios always run)
@@ -69,6 +71,7 @@ export class Reporter {
       status = 'SKIP';
       reason = 'the time budget (CLIENTS_BUDGET_S) is spent';
     } else {
+      const mark = this.trace?.mark();
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
@@ -81,6 +84,8 @@ export class Reporter {
         if (e instanceof Skip) status = 'SKIP';
         else status = 'FAIL';
         reason = e instanceof Error ? e.message : String(e);
+        const calls = status === 'FAIL' && mark !== undefined ? this.trace!.since(mark).slice(-3) : [];
+        if (calls.length) reason += ` [last runtime calls: ${calls.map((c) => c.replace(/^\S+ /, '')).join(' ; ')}]`;
       } finally {
         clearTimeout(timer);
       }
