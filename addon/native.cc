@@ -268,6 +268,13 @@ Napi::Value SetWinsize(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+// dupFd(fd): a close-on-exec duplicate, so a stream may own (and close) one while we keep the other.
+Napi::Value DupFd(const Napi::CallbackInfo &info) {
+  int fd = fcntl(info[0].As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 3);
+  if (fd < 0) return ThrowErrno(info.Env(), "dup", errno);
+  return Napi::Number::New(info.Env(), fd);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
@@ -279,6 +286,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pollIn", Napi::Function::New(env, PollIn));
   exports.Set("recvFd", Napi::Function::New(env, RecvFd));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
+  exports.Set("dupFd", Napi::Function::New(env, DupFd));
   exports.Set("sendFdToSocket", Napi::Function::New(env, SendFdToSocket));
   RegisterSeccomp(env, exports);
   return exports;

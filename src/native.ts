@@ -20,6 +20,7 @@ export interface Native {
   pollIn(fds: number[], timeoutMs: number): number[];
   recvFd(sock: number): number;
   setWinsize(fd: number, rows: number, cols: number): void;
+  dupFd(fd: number): number;
   /** Connects to a unix socket and sends fd with SCM_RIGHTS, `name` as payload. */
   sendFdToSocket(path: string, fd: number, name: string): void;
   compileSeccomp(plan: unknown): { bpf: Buffer; skipped: string[] };

@@ -95,7 +95,9 @@ export function proxyConsole(master: number): ConsoleProxy {
     native().setWinsize(master, rows, cols);
   }
   // A tty stream on the master: epoll-driven, and writable too (one libuv handle per fd).
-  const pty = new tty.ReadStream(master);
+  // The stream gets its own duplicate: it closes that fd at its first EIO, which the kernel
+  // may report before the last output is readable, and drain() still reads the rest.
+  const pty = new tty.ReadStream(native().dupFd(master));
   let closed = false;
   let onClosed: () => void = () => {};
   const finish = () => {
@@ -156,6 +158,11 @@ export function proxyConsole(master: number): ConsoleProxy {
       stdin.pause();
       stdin.destroy();
       pty.destroy();
+      try {
+        fs.closeSync(master);
+      } catch {
+        // already closed
+      }
     },
   };
 }
