@@ -7,7 +7,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 
-import { callsOffset, callsSince, type Ctx } from './lib/context';
+import { callsOffset, expectCall, type Ctx } from './lib/context';
 import { makeWrapper } from './lib/host';
 import { describe, run, waitFor, type Result } from './lib/proc';
 import { expectCode, expectOutput, fail, skip } from './lib/report';
@@ -136,10 +136,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     const from = callsOffset(ctx);
     const res = expectCode(await podman(['run', '--rm', IMAGE, 'echo', 'hello-from-podman']));
     expectOutput(res, 'hello-from-podman');
-    if (!['runc', 'crun'].includes(baseName)) {
-      const create = callsSince(ctx, from, ' create ')[0] ?? '';
-      if (!/^\S+ create --bundle /.test(create)) fail(`expected conmon's create with no global flags, recorded: ${create || '(none)'}`);
-    }
+    if (!['runc', 'crun'].includes(baseName)) expectCall(ctx, from, ' create ', /^\S+ create --bundle /, "conmon's create with no global flags");
   });
 
   await r.scenario('podman: runtime by name from containers.conf [engine.runtimes]', async () => {
@@ -148,7 +145,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     const res = await run('podman', [...byName, 'run', '--rm', IMAGE, 'echo', 'by-name'], { env, timeoutMs: CALL_TIMEOUT_MS });
     expectCode(res);
     expectOutput(res, 'by-name');
-    if (!callsSince(ctx, from, ' create ').length) fail('the runtime named in containers.conf was not the one called');
+    expectCall(ctx, from, ' create ', / create /, 'the runtime named in containers.conf');
   });
 
   await r.scenario('podman: exit codes (7, and 137 for a killed container)', async () => {
@@ -177,8 +174,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     const from = callsOffset(ctx);
     const res = expectCode(await podman(['exec', '-u', '65534:65534', '-e', 'FOO=bar', '-w', '/tmp', D, 'sh', '-c', 'echo "$(id -u):$(id -g) $FOO $(pwd)"']));
     expectOutput(res, '65534:65534 bar /tmp');
-    const exec = callsSince(ctx, from, ' exec ')[0] ?? '';
-    if (!/exec --pid-file \S+ --process \S+ --detach/.test(exec)) fail(`conmon's exec call: ${exec || '(none)'}`);
+    expectCall(ctx, from, ' exec ', /exec --pid-file \S+ --process \S+ --detach/, "conmon's exec call");
     expectCode(await podman(['exec', D, 'sh', '-c', 'exit 3']), 3);
   }, ['podman: detached container (-d)']);
 
@@ -191,8 +187,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
   await r.scenario('podman: update changes the memory limit of a running container', async () => {
     const from = callsOffset(ctx);
     expectCode(await podman(['update', '--memory', '96m', D]));
-    const update = callsSince(ctx, from, ' update ')[0] ?? '';
-    if (update && !/update --resources[= ]\S+/.test(update)) fail(`podman's update call: ${update}`);
+    expectCall(ctx, from, ' update ', /update --resources[= ]\S+/, "podman's update call");
     const res = expectCode(await podman(['exec', D, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes']));
     expectOutput(res, String(96 * 1024 * 1024), 'memory.limit_in_bytes after update');
   }, ['podman: detached container (-d)']);
@@ -456,8 +451,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
     const ok = await run('podman', [...named, 'run', '--rm', IMAGE, 'echo', 'named-runc'], { env, timeoutMs: CALL_TIMEOUT_MS });
     expectCode(ok);
     expectOutput(ok, 'named-runc');
-    const create = callsSince(ctx, from, ' create ')[0] ?? '';
-    if (!/--log-format=json --log \S+ create /.test(create)) fail(`conmon's call to a runtime named runc: ${create || '(none)'}`);
+    expectCall(ctx, from, ' create ', /--log-format=json --log \S+ create /, "conmon's call to a runtime named runc");
     const bad = await run('podman', [...named, 'run', '--rm', IMAGE, '/no/such/program'], { env, timeoutMs: CALL_TIMEOUT_MS });
     if (bad.code !== 127) fail(`a missing program: expected exit 127, ${describe(bad)}`);
     if (!/no\/such\/program.*no such file or directory/.test(bad.stderr)) fail(`the cause did not reach podman's error: ${describe(bad)}`);

@@ -82,10 +82,12 @@ async function main(): Promise<number> {
   const version = await run(realRuntime, ['--version'], { timeoutMs: 20_000 });
   log(`runtime ${realRuntime}: ${version.stdout.split('\n')[0] || version.stderr.trim()}`);
   const callsLog = path.join(tmp, 'runtime-calls.log');
+  const recording = process.env.CLIENTS_NO_WRAPPER !== '1';
   const ctx: Ctx = {
     repo,
     realRuntime,
-    runtime: process.env.CLIENTS_NO_WRAPPER === '1' ? realRuntime : makeWrapper(path.join(tmp, 'bin'), realRuntime, callsLog),
+    runtime: recording ? makeWrapper(path.join(tmp, 'bin'), realRuntime, callsLog) : realRuntime,
+    recording,
     isRunc: /^runc version/m.test(version.stdout) && !/^spec: 1\.3/m.test(version.stdout),
     tmp,
     rootfs: path.join(tmp, 'rootfs'),

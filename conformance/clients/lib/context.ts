@@ -1,7 +1,7 @@
 // What every engine suite gets from the driver.
 import * as fs from 'fs';
 
-import type { Reporter } from './report';
+import { Fail, type Reporter } from './report';
 
 export interface Ctx {
   repo: string;
@@ -18,6 +18,8 @@ export interface Ctx {
   tarball: string;
   /** the wrapper's record of runtime calls */
   callsLog: string;
+  /** false with CLIENTS_NO_WRAPPER=1: nothing records the calls, so call checks are left out */
+  recording: boolean;
   report: Reporter;
   /** registers a cleanup step (run in reverse order, also on SIGINT/SIGTERM) */
   defer(name: string, fn: () => Promise<void>): void;
@@ -42,4 +44,14 @@ export function callsOffset(ctx: Ctx): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Fails unless a runtime call recorded since `from` matches `pattern` (the first call that
+ * mentions `needle` is the one checked). Without the recording wrapper there is nothing to check.
+ */
+export function expectCall(ctx: Ctx, from: number, needle: string, pattern: RegExp, what: string): void {
+  if (!ctx.recording) return;
+  const call = callsSince(ctx, from, needle)[0] ?? '';
+  if (!pattern.test(call)) throw new Fail(`${what}: expected a call matching ${pattern}, recorded: ${call || '(none)'}`);
 }
