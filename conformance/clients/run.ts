@@ -22,7 +22,7 @@ import * as path from 'path';
 import { containerdSuite } from './containerd';
 import { dockerSuite } from './docker';
 import { callsOffset, callsSince, type Ctx } from './lib/context';
-import { HostSnapshot, installPackages, makeRootfs, makeTarball, makeWrapper } from './lib/host';
+import { HostSnapshot, hostLock, installPackages, makeRootfs, makeTarball, makeWrapper } from './lib/host';
 import { run, setVerbose } from './lib/proc';
 import { Reporter } from './lib/report';
 import { podmanSuite } from './podman';
@@ -53,6 +53,12 @@ async function main(): Promise<number> {
     return finish(report);
   }
 
+  const release = await hostLock(15 * 60_000, log);
+  if (!release) {
+    report.failure('clients: setup', 'another client run held the host for 15 minutes');
+    return finish(report);
+  }
+  process.on('exit', release);
   const snapshot = await HostSnapshot.take();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtclients-'));
   const cleanups: { name: string; fn: () => Promise<void> }[] = [];

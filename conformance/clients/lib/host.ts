@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { pidsMentioning, run, stopPid } from './proc';
+import { alive, pidsMentioning, run, stopPid } from './proc';
 
 const APT_TIMEOUT_MS = 400_000;
 
@@ -352,5 +352,41 @@ export class HostSnapshot {
       problems.push(`remove ${tmp}: ${String(e)}`);
     }
     return problems;
+  }
+}
+
+const LOCK = '/run/lock/runtime-clients.pid';
+
+/**
+ * One client run at a time on a host: two would share the ctr namespace and the cgroup
+ * parents, and each would undo the other's iptables rules. Waits for a live holder (up to
+ * `waitMs`), takes over a stale lock; returns the release function, or null on timeout.
+ */
+export async function hostLock(waitMs: number, log: (s: string) => void): Promise<(() => void) | null> {
+  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+  const end = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(LOCK, `${process.pid}\n`, { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(LOCK, 'utf8').trim() === String(process.pid)) fs.rmSync(LOCK);
+        } catch {
+          // gone already
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(readOr(LOCK)?.trim());
+    if (!holder || !alive(holder)) {
+      fs.rmSync(LOCK, { force: true });
+      continue;
+    }
+    if (!told) log(`waiting for the client run of pid ${holder} (${LOCK})`);
+    told = true;
+    if (Date.now() > end) return null;
+    await new Promise((r) => setTimeout(r, 1_000));
   }
 }
