@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 
 import { integrationSkip, REPO } from '../helpers/runtime';
 
-const ENGINES = ['/usr/bin/containerd', '/usr/bin/ctr', '/usr/bin/podman', '/usr/bin/conmon', '/usr/sbin/dockerd', '/usr/bin/docker'];
+// Everything the driver would otherwise install with apt-get: a test never installs packages.
+const ENGINES = ['/usr/bin/containerd', '/usr/bin/ctr', '/usr/bin/podman', '/usr/bin/conmon', '/usr/lib/podman/netavark', '/usr/lib/podman/aardvark-dns', '/usr/sbin/dockerd', '/usr/bin/docker', '/usr/sbin/iptables', '/usr/sbin/runc', '/usr/bin/script'];
 const DRIVER = path.join(REPO, 'build/ts/conformance/clients/run.js');
 
 function skipReason(): string | false {
