@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <linux/bpf.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -275,6 +276,49 @@ Napi::Value DupFd(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), fd);
 }
 
+// loadDeviceProgram(cgroupDir, bytecode, license): loads a BPF_PROG_TYPE_CGROUP_DEVICE
+// program (built in TypeScript, src/cgroups/device-filter.ts) and attaches it to the cgroup.
+// ALLOW_MULTI lets it sit beside programs the parent cgroups carry.
+Napi::Value LoadDeviceProgram(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string dir = info[0].As<Napi::String>();
+  Napi::Buffer<uint8_t> code = info[1].As<Napi::Buffer<uint8_t>>();
+  std::string license = info[2].As<Napi::String>();
+  static char log[65536];
+  log[0] = 0;
+  union bpf_attr a;
+  memset(&a, 0, sizeof a);
+  a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+  a.insns = (uint64_t)(uintptr_t)code.Data();
+  a.insn_cnt = (uint32_t)(code.Length() / 8);
+  a.license = (uint64_t)(uintptr_t)license.c_str();
+  a.log_buf = (uint64_t)(uintptr_t)log;
+  a.log_size = sizeof log;
+  a.log_level = 1;
+  int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof a);
+  if (prog < 0) {
+    int e = errno;
+    return ThrowErrno(env, (std::string("BPF_PROG_LOAD (") + std::string(log).substr(0, 400) + ")").c_str(), e);
+  }
+  int cg = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (cg < 0) {
+    int e = errno;
+    close(prog);
+    return ThrowErrno(env, ("open " + dir).c_str(), e);
+  }
+  memset(&a, 0, sizeof a);
+  a.target_fd = (uint32_t)cg;
+  a.attach_bpf_fd = (uint32_t)prog;
+  a.attach_type = BPF_CGROUP_DEVICE;
+  a.attach_flags = BPF_F_ALLOW_MULTI;
+  int rc = (int)syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof a);
+  int e = errno;
+  close(cg);
+  close(prog);
+  if (rc < 0) return ThrowErrno(env, "BPF_PROG_ATTACH", e);
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
@@ -287,6 +331,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("recvFd", Napi::Function::New(env, RecvFd));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
   exports.Set("dupFd", Napi::Function::New(env, DupFd));
+  exports.Set("loadDeviceProgram", Napi::Function::New(env, LoadDeviceProgram));
   exports.Set("sendFdToSocket", Napi::Function::New(env, SendFdToSocket));
   RegisterSeccomp(env, exports);
   return exports;

@@ -21,6 +21,7 @@ export interface Native {
   recvFd(sock: number): number;
   setWinsize(fd: number, rows: number, cols: number): void;
   dupFd(fd: number): number;
+  loadDeviceProgram(cgroupDir: string, bytecode: Buffer, license: string): void;
   /** Connects to a unix socket and sends fd with SCM_RIGHTS, `name` as payload. */
   sendFdToSocket(path: string, fd: number, name: string): void;
   compileSeccomp(plan: unknown): { bpf: Buffer; skipped: string[] };

@@ -92,4 +92,17 @@ describe('cgroup v2 device program in the kernel', { skip: !usable && 'needs roo
     assert.match(z.stderr, /Operation not permitted/);
     m.destroy();
   });
+
+  test('the addon loads and attaches the same program (what the runtime uses on cgroup v2)', () => {
+    const { native } = require('../../src/native') as typeof import('../../src/native');
+    const m = cgroupManagerFor({ id: 'd2', root: UNIFIED, cgroupsPath: `${BASE}/d2`, loadDeviceProgram: (d, b, l) => native().loadDeviceProgram(d, b, l) });
+    m.create();
+    m.apply({ devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }] });
+    const probe = (script: string) => spawnSync('sh', ['-c', `echo $$ > ${UNIFIED}${BASE}/d2/cgroup.procs && ${script}`], { encoding: 'utf8' });
+    assert.equal(probe('echo ok > /dev/null').status, 0, 'c 1:3 allowed');
+    const z = probe('head -c 1 /dev/zero');
+    assert.notEqual(z.status, 0, 'c 1:5 denied');
+    assert.match(z.stderr, /Operation not permitted/);
+    m.destroy();
+  });
 });
