@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { createContainer } from '../../container/create';
+import { createContainer, type CreateOptions } from '../../container/create';
 import { checkId } from '../../state/store';
 import type { GlobalOptions } from '../context';
 
@@ -17,19 +17,23 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .option('--preserve-fds <n>', 'pass this many extra fds (from 3) to the container', '0')
     .option('--pidfd-socket <path>', 'unix socket that receives a pidfd of the container process')
     .action((id: string, o) => {
-      const g = globals();
-      createContainer({
-        root: g.root,
-        rootless: g.rootless,
-        id: checkId(id),
-        bundle: o.bundle,
-        pidFile: o.pidFile,
-        consoleSocket: o.consoleSocket,
-        noPivot: o.pivot === false,
-        preserveFds: parseFds(o.preserveFds),
-        pidfdSocket: o.pidfdSocket,
-      });
+      createContainer(createOptions(globals(), id, o));
     });
+}
+
+/** The flags create and run share, as the options of createContainer. */
+export function createOptions(g: GlobalOptions, id: string, o: Record<string, unknown>): CreateOptions {
+  return {
+    root: g.root,
+    rootless: g.rootless,
+    id: checkId(id),
+    bundle: o.bundle as string,
+    pidFile: o.pidFile as string | undefined,
+    consoleSocket: o.consoleSocket as string | undefined,
+    noPivot: o.pivot === false,
+    preserveFds: parseFds(o.preserveFds as string),
+    pidfdSocket: o.pidfdSocket as string | undefined,
+  };
 }
 
 export function parseFds(v: string): number {

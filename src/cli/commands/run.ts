@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 
 import { runContainer } from '../../container/run';
-import { checkId } from '../../state/store';
 import type { GlobalOptions } from '../context';
-import { parseFds } from './create';
+import { createOptions } from './create';
 
 export function register(program: Command, globals: () => GlobalOptions): void {
   program
@@ -21,19 +20,6 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .option('--preserve-fds <n>', 'pass this many extra fds (from 3) to the container', '0')
     .option('--pidfd-socket <path>', 'unix socket that receives a pidfd of the container process')
     .action(async (id: string, o) => {
-      const g = globals();
-      process.exitCode = await runContainer({
-        root: g.root,
-        rootless: g.rootless,
-        id: checkId(id),
-        bundle: o.bundle,
-        pidFile: o.pidFile,
-        consoleSocket: o.consoleSocket,
-        noPivot: o.pivot === false,
-        preserveFds: parseFds(o.preserveFds),
-        pidfdSocket: o.pidfdSocket,
-        detach: o.detach,
-        keep: o.keep,
-      });
+      process.exitCode = await runContainer({ ...createOptions(globals(), id, o), detach: o.detach, keep: o.keep });
     });
 }
