@@ -10,6 +10,7 @@ import * as path from 'path';
 import { callsOffset, expectCall, type Ctx } from './lib/context';
 import { makeWrapper } from './lib/host';
 import { describe, run, waitFor, type Result } from './lib/proc';
+import { expectOptionsApplied, OPTIONS_FLAGS, OPTIONS_FLAGS_AFTER_ULIMIT, OPTIONS_SCRIPT } from './lib/options-check';
 import { expectCode, expectOutput, fail, skip } from './lib/report';
 
 const IMAGE = 'localhost/rtclients-busybox:latest';
@@ -375,22 +376,7 @@ export async function podmanSuite(ctx: Ctx): Promise<void> {
   });
 
   await r.scenario('podman: hostname, hosts, tmpfs, shm, ulimit, oom score, device, no-new-privileges, cgroupns', async () => {
-    const script = [
-      'echo "host=$(hostname)"',
-      'grep -q "10.9.9.9.*rtdb" /etc/hosts && echo hosts-ok',
-      'grep " /scratch " /proc/mounts | grep -q "size=1024k" && echo tmpfs-ok',
-      'df -k /dev/shm | tail -1 | grep -q " 16384 " && echo shm-ok',
-      'echo "nofile=$(ulimit -n)"',
-      'echo "oom=$(cat /proc/self/oom_score_adj)"',
-      '[ -c /dev/xnull ] && echo xnull > /dev/xnull && echo device-ok',
-      'grep NoNewPrivs /proc/self/status',
-      'grep -q "^[0-9]*:memory:/$" /proc/self/cgroup && echo cgroupns-private',
-    ].join('; ');
-    const res = expectCode(await podman(['run', '--rm', '--hostname', 'rthost', '--add-host', 'rtdb:10.9.9.9', '--tmpfs', '/scratch:size=1m',
-      '--shm-size', '16m', '--ulimit', 'nofile=1024:1024', ...ulimitFlags, '--oom-score-adj', '100', '--device', '/dev/null:/dev/xnull',
-      '--security-opt', 'no-new-privileges', '--cgroupns', 'private', IMAGE, 'sh', '-c', script]));
-    for (const want of ['host=rthost', 'hosts-ok', 'tmpfs-ok', 'shm-ok', 'nofile=1024', 'oom=100', 'device-ok', 'cgroupns-private']) expectOutput(res, want);
-    expectOutput(res, /NoNewPrivs:\s+1/);
+    expectOptionsApplied(expectCode(await podman(['run', '--rm', ...OPTIONS_FLAGS, ...ulimitFlags, ...OPTIONS_FLAGS_AFTER_ULIMIT, IMAGE, 'sh', '-c', OPTIONS_SCRIPT])));
   });
 
   await r.scenario('podman: exec -d and exec -i', async () => {
