@@ -11,7 +11,8 @@ import type { Spec } from '../../src/spec/types';
 export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 export const CLI = process.env.RUNTIME_BIN ?? path.join(REPO, 'dist', 'runtime.js');
 export const CHECKER = path.join(REPO, 'build', 'Release', 'oci-checker');
-const BUSYBOX_ROOTFS = path.join(os.tmpdir(), 'runtime-test-rootfs-cache');
+// A shared read-only source for test bundles, not container state: kept between runs.
+const BUSYBOX_ROOTFS = path.join(os.tmpdir(), 'runtime-busybox-rootfs-cache');
 
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
