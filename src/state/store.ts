@@ -118,6 +118,18 @@ export class StateStore {
     }
   }
 
+  /** For commands that change a container: its directory, locked, and its record. */
+  openLocked(id: string): { dir: ContainerDir; rec: ContainerRecord } {
+    const dir = this.open(checkId(id));
+    dir.lock();
+    const rec = dir.read();
+    if (!rec) {
+      dir.close();
+      throw notExist(id);
+    }
+    return { dir, rec };
+  }
+
   /** Reads without locking: writes are atomic renames, so a reader never sees half a file. */
   readRecord(id: string): ContainerRecord | null {
     try {

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 
 import { frozenCheck, managerOf } from '../../container/cgroups';
 import { deriveStatus } from '../../state/status';
-import { checkId } from '../../state/store';
-import { notExist, RuntimeError } from '../../util/errors';
+import { RuntimeError } from '../../util/errors';
 import { storeOf, type GlobalOptions } from '../context';
 
 export function register(program: Command, globals: () => GlobalOptions): void {
@@ -12,10 +11,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .description('suspend every process of the container (cgroup freezer)')
     .argument('<container-id>')
     .action((id: string) => {
-      const dir = storeOf(globals()).open(checkId(id));
-      dir.lock();
-      const rec = dir.read();
-      if (!rec) throw notExist(id);
+      const { dir, rec } = storeOf(globals()).openLocked(id);
       const status = deriveStatus(rec, dir.dir, frozenCheck(rec));
       // As runc: a created container can be paused too; paused again is an error.
       if (status !== 'running' && status !== 'created') throw new RuntimeError('container not running');

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 
 import { frozenCheck, managerOf } from '../../container/cgroups';
 import { deriveStatus } from '../../state/status';
-import { checkId } from '../../state/store';
-import { notExist, RuntimeError } from '../../util/errors';
+import { RuntimeError } from '../../util/errors';
 import { storeOf, type GlobalOptions } from '../context';
 
 export function register(program: Command, globals: () => GlobalOptions): void {
@@ -12,10 +11,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .description('resume every process of a paused container')
     .argument('<container-id>')
     .action((id: string) => {
-      const dir = storeOf(globals()).open(checkId(id));
-      dir.lock();
-      const rec = dir.read();
-      if (!rec) throw notExist(id);
+      const { dir, rec } = storeOf(globals()).openLocked(id);
       if (deriveStatus(rec, dir.dir, frozenCheck(rec)) !== 'paused') throw new RuntimeError('container not paused');
       managerOf(rec)!.thaw();
     });

@@ -14,8 +14,7 @@ import {
 import { resctrlMounted } from '../../plan/intelrdt';
 import { validateConfig } from '../../spec/validate';
 import { deriveStatus } from '../../state/status';
-import { checkId } from '../../state/store';
-import { notExist, RuntimeError } from '../../util/errors';
+import { RuntimeError } from '../../util/errors';
 import { log } from '../../util/log';
 import { storeOf, type GlobalOptions } from '../context';
 
@@ -46,10 +45,7 @@ export function register(program: Command, globals: () => GlobalOptions): void {
     .option('--mem-bw-schema <schema>', 'Intel RDT/MBA memory bandwidth schema')
     .action((id: string, o: UpdateFlags) => {
       const store = storeOf(globals());
-      const dir = store.open(checkId(id));
-      dir.lock();
-      const rec = dir.read();
-      if (!rec) throw notExist(id);
+      const { dir, rec } = store.openLocked(id);
       if (deriveStatus(rec, dir.dir, frozenCheck(rec)) === 'stopped') throw new RuntimeError('container not running');
       if (o.l3CacheSchema !== undefined || o.memBwSchema !== undefined) {
         const flag = o.l3CacheSchema !== undefined ? '--l3-cache-schema' : '--mem-bw-schema';
