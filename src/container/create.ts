@@ -86,7 +86,8 @@ export function createContainer(opts: CreateOptions): Created {
     const rootless = isRootless(opts.rootless);
     // Rootless without a delegated cgroup: the container stays in the caller's cgroup.
     let ownCgroups = createCgroups(cg, spec, rootless);
-    rec.cgroups = ownCgroups ? cg.toState() : undefined;
+    const saved = ownCgroups ? cg.toState() : undefined;
+    rec.cgroups = saved;
     dir.write(rec);
     // runc's default device rules (/dev/null, /dev/pts/*...) follow the config's own rules.
     const resources = rootless
@@ -109,8 +110,8 @@ export function createContainer(opts: CreateOptions): Created {
       noPivot: opts.noPivot,
       preserveFds: fds.length - 3,
       host: readHostCaps(),
-      cgroupHierarchies: ownCgroups ? hierarchies(cg.toState()) : ownCgroupHierarchies(),
-      cgroupV2: ownCgroups ? cg.toState().driver === 'v2' : hostCgroupV2(),
+      cgroupHierarchies: saved ? hierarchies(saved) : ownCgroupHierarchies(),
+      cgroupV2: saved ? saved.driver === 'v2' : hostCgroupV2(),
       seccomp: seccomp ? seccompPlan(seccomp, spec.linux!.seccomp!) : null,
       lsm: readLsmHost(),
       // Reading mountinfo costs a few ms: only when the config asks for RDT.
