@@ -10,8 +10,7 @@ import { signalInit, waitGone } from './signal';
 
 const SIGKILL = 9;
 
-export function killAndWait(rec: ContainerRecord): void {
-  const cg = managerOf(rec);
+export function killAndWait(rec: ContainerRecord, cg = managerOf(rec)): void {
   if (rec.pid && signalInit(rec, SIGKILL)) {
     // A paused container's processes act on SIGKILL only once thawed (delete --force).
     try {
@@ -33,8 +32,8 @@ export function killAndWait(rec: ContainerRecord): void {
 
 export function destroyContainer(rec: ContainerRecord | null, dir: ContainerDir, runPoststop: boolean): void {
   if (rec) {
-    killAndWait(rec);
     const cg = managerOf(rec);
+    killAndWait(rec, cg);
     if (cg) {
       try {
         cg.destroy();
