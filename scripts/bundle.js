@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Bundles the CLI into one file so every command loads a single script at start-up, then
-// makes V8 code caches for it so that no command parses it:
-//   dist/runtime-cli.js                 the bundle (runnable on its own: node dist/runtime-cli.js)
-//   dist/runtime-cli.{full,lean}.cache  its code caches (scripts/make-code-cache.js)
-//   dist/runtime.js                     scripts/cli-loader.js: runs the bundle from a cache
+// Bundles the CLI so that every command loads one script at start-up, holding only that
+// command's code, and makes a V8 code cache for each so that no command parses it:
+//   dist/runtime.js        src/cli/loader.ts: picks the bundle for the command line
+//   dist/cli/<command>.js  one command (src/cli/commands/index.ts names them)
+//   dist/cli/all.js        every command (src/cli/entry.ts): help, unknown words
+//   dist/cli/*.cache       their code caches (scripts/make-code-cache.js)
 'use strict';
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -11,9 +12,9 @@ const path = require('path');
 
 const { execFileSync, execSync } = require('child_process');
 
+const src = path.join(__dirname, '..', 'src', 'cli');
 const dist = path.join(__dirname, '..', 'dist');
-const bundle = path.join(dist, 'runtime-cli.js');
-const cacheBase = path.join(dist, 'runtime-cli');
+const cliDir = path.join(dist, 'cli');
 const entry = path.join(dist, 'runtime.js');
 const pkg = require('../package.json');
 let commit = 'unknown';
@@ -83,14 +84,30 @@ function deferBuiltins(code) {
   return out.replace(/^("use strict";\n)?/, (prologue) => prologue + LAZY_PRELUDE);
 }
 
-async function main() {
+/** The command names, as src/cli/commands/index.ts lists them. */
+function commandNames() {
+  const index = fs.readFileSync(path.join(src, 'commands', 'index.ts'), 'utf8');
+  const names = [...index.matchAll(/^ {2}(\w+): \(\) => require\('\.\/(\w+)'\),$/gm)].map((m) => m[1]);
+  if (names.length === 0) throw new Error('src/cli/commands/index.ts names no command');
+  return names;
+}
+
+/**
+ * The commands that run most of the bundle's code (a container's whole set-up): their cache
+ * holds every function compiled. Every other command's cache holds what it runs when
+ * trained on a throw-away state root, or its top level only (scripts/make-code-cache.js).
+ */
+const HEAVY = new Set(['create', 'run', 'exec', 'restore']);
+
+/** One esbuild run: entry is a file, or { contents } compiled as if it were in src/cli/. */
+async function build(entryPoint, name) {
+  const input = typeof entryPoint === 'string' ? { entryPoints: [entryPoint] } : { stdin: { contents: entryPoint.contents, resolveDir: src, sourcefile: `${name}.ts`, loader: 'ts' } };
   const result = await esbuild.build({
-    entryPoints: [path.join(__dirname, '..', 'src', 'cli', 'main.ts')],
+    ...input,
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: bundle,
     minifySyntax: true,
     legalComments: 'none',
     // The addon is loaded from build/Release at run time, never bundled.
@@ -100,34 +117,47 @@ async function main() {
     define: { __RUNTIME_VERSION__: JSON.stringify(pkg.version), __RUNTIME_COMMIT__: JSON.stringify(commit) },
     write: false,
   });
-  // Each file is written to a temp name and renamed, so a command started meanwhile never
-  // reads half a file.
-  fs.mkdirSync(dist, { recursive: true });
-  fs.writeFileSync(`${bundle}.${process.pid}`, asciiOnly(deferBuiltins(result.outputFiles[0].text)));
-  fs.renameSync(`${bundle}.${process.pid}`, bundle);
-
-  const tmpEntry = `${entry}.${process.pid}`;
-  // The shebang names the node that built us (whose ABI the addon and the code cache match)
-  // instead of asking /usr/bin/env to search PATH: that exec costs a few ms per command.
-  const loader = fs.readFileSync(path.join(__dirname, 'cli-loader.js'), 'utf8');
-  const direct = /^\/[\w./+-]+$/.test(process.execPath) && process.execPath.length < 120;
-  fs.writeFileSync(tmpEntry, direct ? loader.replace(/^#!.*/, `#!${process.execPath}`) : loader);
-  fs.chmodSync(tmpEntry, 0o755);
-  fs.renameSync(tmpEntry, entry);
-
-  fs.rmSync(path.join(dist, 'runtime-cli.cache'), { force: true }); // the single cache of earlier builds
-  makeCodeCaches();
+  return asciiOnly(deferBuiltins(result.outputFiles[0].text));
 }
 
-/** The code caches, made by a fresh node running scripts/make-code-cache.js. */
-function makeCodeCaches() {
-  for (const kind of ['full', 'lean']) {
-    try {
-      execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js'), kind, bundle, entry, cacheBase], { stdio: ['ignore', 'ignore', 'inherit'] });
-    } catch (e) {
-      fs.rmSync(`${cacheBase}.${kind}.cache`, { force: true });
-      process.stderr.write(`bundle: no ${kind} code cache (${e.message.split('\n')[0]}); those commands compile at start-up instead\n`);
-    }
+/** Writes to a temp name and renames, so a command started meanwhile never reads half a file. */
+function writeAtomic(file, text, mode) {
+  fs.writeFileSync(`${file}.${process.pid}`, text, { mode });
+  fs.renameSync(`${file}.${process.pid}`, file);
+}
+
+async function main() {
+  const names = commandNames();
+  fs.mkdirSync(cliDir, { recursive: true });
+  const bundles = { all: build(path.join(src, 'entry.ts'), 'all') };
+  for (const name of names) {
+    bundles[name] = build({ contents: `import { start } from './main';\nstart({ ${name}: () => require('./commands/${name}') });\n` }, `entry-${name}`);
+  }
+  for (const [name, text] of Object.entries(bundles)) writeAtomic(path.join(cliDir, `${name}.js`), await text);
+
+  // The shebang names the node that built us (whose ABI the addon and the code caches match)
+  // instead of asking /usr/bin/env to search PATH: that exec costs a few ms per command.
+  const direct = /^\/[\w./+-]+$/.test(process.execPath) && process.execPath.length < 120;
+  const loader = (await build(path.join(src, 'loader.ts'), 'loader')).replace(/^#!.*\n/, '');
+  writeAtomic(entry, `#!${direct ? process.execPath : '/usr/bin/env node'}\n${loader}`, 0o755);
+  fs.chmodSync(entry, 0o755);
+
+  // What earlier builds left: the single bundle and its caches, bundles of removed commands.
+  for (const old of ['runtime-cli.js', 'runtime-cli.cache', 'runtime-cli.full.cache', 'runtime-cli.lean.cache']) fs.rmSync(path.join(dist, old), { force: true });
+  for (const f of fs.readdirSync(cliDir)) {
+    if (!Object.hasOwn(bundles, f.replace(/\.(js|cache)$/, ''))) fs.rmSync(path.join(cliDir, f), { force: true });
+  }
+  for (const name of Object.keys(bundles)) makeCodeCache(name, HEAVY.has(name) ? 'full' : 'lean');
+}
+
+/** A bundle's code cache, made by a fresh node running scripts/make-code-cache.js. */
+function makeCodeCache(name, kind) {
+  const bundle = path.join(cliDir, `${name}.js`);
+  try {
+    execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js'), kind, bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch (e) {
+    fs.rmSync(bundle.replace(/\.js$/, '.cache'), { force: true });
+    process.stderr.write(`bundle: no code cache for ${name} (${e.message.split('\n')[0]}); it compiles at start-up instead\n`);
   }
 }
 

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// Makes a V8 code cache of the bundled CLI (see scripts/cli-loader.js for their use):
-//   node scripts/make-code-cache.js full|lean dist/runtime-cli.js dist/runtime.js dist/runtime-cli
-// writes dist/runtime-cli.<kind>.cache. Run by bundle.js once per kind, each in a fresh
-// `node` with no flags: V8 rejects a cache made under other flags or by another Node, and
-// one compile per process keeps V8's in-memory compilation cache out of the way (a second
+// Makes the V8 code cache of one bundle of the CLI (see src/cli/loader.ts for their use):
+//   node scripts/make-code-cache.js full|lean dist/cli/<name>.js
+// writes dist/cli/<name>.cache. Run by bundle.js once per bundle, each in a fresh `node`
+// with no flags: V8 rejects a cache made under other flags or by another Node, and one
+// compile per process keeps V8's in-memory compilation cache out of the way (a second
 // compile of the same source would be handed the first one's functions). The script is
 // compiled under the bundle's own name: a cache keeps that name, and stack traces show it.
 //
 // full: compiled with --no-lazy, so every function is in it (the flag is switched back before
 //       serialising, since V8 stamps the cache with its flags).
 // lean: the top level plus the functions that the light commands run, compiled by running
-//       those commands here (--version, list, state, delete -f, spec) against a throw-away
-//       state root; a function they never reach is compiled on first use instead.
+//       those of them that this bundle holds (--version, list, state, delete -f, spec)
+//       against a throw-away state root; a function they never reach is compiled on first use.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -19,8 +19,10 @@ const path = require('path');
 const v8 = require('v8');
 const vm = require('vm');
 
-const [kind, bundle, loader, outBase] = process.argv.slice(2);
-const { wrap } = require(path.resolve(loader));
+const [kind, bundle] = process.argv.slice(2);
+const name = path.basename(bundle, '.js');
+const loader = path.join(path.dirname(path.resolve(bundle)), '..', 'runtime.js');
+const { wrap } = require(loader);
 const source = fs.readFileSync(bundle, 'utf8');
 const st = fs.statSync(bundle);
 const stamp = Buffer.from(JSON.stringify({ size: st.size, mtimeMs: st.mtimeMs }) + '\n');
@@ -28,14 +30,14 @@ const stamp = Buffer.from(JSON.stringify({ size: st.size, mtimeMs: st.mtimeMs })
 function write(data) {
   const check = new vm.Script(wrap(source), { filename: bundle, cachedData: data });
   if (check.cachedDataRejected) throw new Error(`V8 rejected the ${kind} code cache it just made`);
-  const file = `${outBase}.${kind}.cache`;
+  const file = bundle.replace(/\.js$/, '.cache');
   fs.writeFileSync(`${file}.tmp`, Buffer.concat([stamp, data]));
   fs.renameSync(`${file}.tmp`, file);
 }
 
 /** Runs the CLI in this process with argv; its output goes wherever our fds 1 and 2 go. */
 async function runCli(script, args) {
-  process.argv = [process.execPath, path.resolve(loader), ...args];
+  process.argv = [process.execPath, loader, ...args];
   // A command that exits would end the build's cache too.
   process.exit = (code) => {
     throw new Error(`${args.join(' ')}: exit ${code}`);
@@ -71,7 +73,7 @@ async function main() {
       ['--root', root, 'delete', '--force', 'absent'],
       ['spec', '--bundle', tmp],
     ]) {
-      await runCli(lean, args);
+      if (name === 'all' || args.includes(name)) await runCli(lean, args);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

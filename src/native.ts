@@ -38,12 +38,12 @@ export interface Native {
 let cached: Native | undefined;
 let buildDir: string | undefined;
 
-/** build/Release, found from the bundle (dist/) or from compiled sources (build/ts/...). */
+/** build/Release, found from a bundle (dist/cli/) or from compiled sources (build/ts/...). */
 export function nativeDir(): string {
   if (buildDir) return buildDir;
   const candidates = [
     process.env.RUNTIME_NATIVE_DIR,
-    path.join(__dirname, '..', 'build', 'Release'),
+    path.join(__dirname, '..', '..', 'build', 'Release'),
     path.join(__dirname, '..', '..', 'Release'),
     path.join(__dirname, '..', '..', '..', 'build', 'Release'),
   ];

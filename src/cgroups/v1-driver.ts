@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { LinuxResources } from '../spec/types';
 import { CgroupError, errnoText } from './errors';
 import { fieldGroup, makeCgroupDirs, performWrites, signalEach } from './driver-common';
+import { freezerState } from './freezer-state';
 import { allPids, exists, readOptional, readText, removeCgroupDir, sleepSync, writeFile, writeProcs } from './fsutil';
 import { statsV1, type RuncStats, type V1Dirs } from './stats';
 import { parseFlatKeyed } from './stats';
@@ -144,10 +145,7 @@ export class V1Manager implements CgroupManager {
   }
 
   state(): 'frozen' | 'thawed' {
-    const d = this.dir('freezer');
-    if (d) return readOptional(path.join(d, 'freezer.state')) === 'FROZEN' ? 'frozen' : 'thawed';
-    const u = this.saved.unified?.dir;
-    return u && readOptional(path.join(u, 'cgroup.freeze')) === '1' ? 'frozen' : 'thawed';
+    return freezerState(this.saved);
   }
 
   /** Hosts without a v1 freezer can still freeze through the unified tree. */

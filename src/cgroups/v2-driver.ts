@@ -6,6 +6,7 @@ import { CgroupError, errnoText } from './errors';
 import { deviceProgram } from './device-filter';
 import { normalizeDeviceRules } from './device-rules';
 import { fieldGroup, makeCgroupDirs, performWrites, signalEach } from './driver-common';
+import { freezerState } from './freezer-state';
 import { allPids, exists, readOptional, removeCgroupDir, sleepSync, writeFile, writeProcs } from './fsutil';
 import { parseFlatKeyed, parseU64, statsV2, type RuncStats } from './stats';
 import { translateV2 } from './v2-resources';
@@ -144,7 +145,7 @@ export class V2Manager implements CgroupManager {
   }
 
   state(): 'frozen' | 'thawed' {
-    return readOptional(this.file('cgroup.freeze')) === '1' ? 'frozen' : 'thawed';
+    return freezerState(this.saved);
   }
 
   pids(): number[] {

@@ -13,9 +13,3 @@ export interface GlobalOptions {
 export function storeOf(g: GlobalOptions): StateStore {
   return new StateStore(g.root);
 }
-
-/** The name we answer to: `runc` when installed under that name (tools parse it). */
-export function programName(): string {
-  const base = (process.argv[1] ?? '').split('/').pop() ?? '';
-  return base === 'runc' ? 'runc' : 'runtime';
-}

@@ -1,59 +1,14 @@
-// The runtime's command line, shaped like runc's: global flags first, then a command.
+// The runtime's command line, shaped like runc's: global flags first, then a command. It is
+// given the commands it knows: all of them (entry.ts), or the one a per-command bundle holds.
 import * as fs from 'fs';
 
 import type { Command } from 'commander';
 
 import { RuntimeError } from '../util/errors';
 import { configureLog, log } from '../util/log';
-import { programName, type GlobalOptions } from './context';
-
-interface CommandModule {
-  register(program: Command, globals: () => GlobalOptions): void;
-}
-
-/**
- * Every command, by name. A require() inside a function is deferred by the bundler, so a
- * command evaluates only its own modules (run never loads list's, state never loads the
- * validators). To add a command: its file in commands/ and one line here.
- */
-const COMMANDS: Record<string, () => CommandModule> = {
-  create: () => require('./commands/create'),
-  start: () => require('./commands/start'),
-  run: () => require('./commands/run'),
-  state: () => require('./commands/state'),
-  kill: () => require('./commands/kill'),
-  delete: () => require('./commands/delete'),
-  list: () => require('./commands/list'),
-  spec: () => require('./commands/spec'),
-  validate: () => require('./commands/validate'),
-  exec: () => require('./commands/exec'),
-  features: () => require('./commands/features'),
-  checkpoint: () => require('./commands/checkpoint'),
-  restore: () => require('./commands/restore'),
-  pause: () => require('./commands/pause'),
-  resume: () => require('./commands/resume'),
-  update: () => require('./commands/update'),
-  events: () => require('./commands/events'),
-  ps: () => require('./commands/ps'),
-};
-
-/** Global flags that take a value, so the command name can be found without commander. */
-const VALUE_FLAGS = new Set(['--root', '--log', '--log-format', '--rootless']);
-
-/** The command argv names, or undefined (help, an alias, a mistake): then all are loaded. */
-function commandName(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('-')) return Object.hasOwn(COMMANDS, a) ? a : undefined;
-    if (VALUE_FLAGS.has(a)) i++;
-  }
-  return undefined;
-}
-
-declare const __RUNTIME_VERSION__: string;
-declare const __RUNTIME_COMMIT__: string;
-
-export const SPEC_VERSION = '1.3.0';
+import { commandWord, type CommandModule } from './command-module';
+import type { GlobalOptions } from './context';
+import { isVersionRequest, programName, SPEC_VERSION, versionText } from './version';
 
 /**
  * If we were started with fd 0, 1 or 2 closed, the first files we open would take those
@@ -69,21 +24,15 @@ function reserveStdio(): void {
   }
 }
 
-function versionText(name: string): string {
-  const version = typeof __RUNTIME_VERSION__ === 'string' ? __RUNTIME_VERSION__ : '0.0.0-dev';
-  const commit = typeof __RUNTIME_COMMIT__ === 'string' ? __RUNTIME_COMMIT__ : 'unknown';
-  return `${name} version ${version}\ncommit: ${commit}\nspec: ${SPEC_VERSION}\n`;
-}
-
 function defaultRoot(): string {
   if (process.getuid?.() !== 0 && process.env.XDG_RUNTIME_DIR) return `${process.env.XDG_RUNTIME_DIR}/runtime`;
   return '/run/runtime';
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], commands: Record<string, () => CommandModule>): Promise<void> {
   reserveStdio();
   const name = programName();
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  if (isVersionRequest(argv)) {
     fs.writeSync(1, versionText(name));
     return;
   }
@@ -118,8 +67,10 @@ export async function main(argv: string[]): Promise<void> {
     command = action.name();
     log.debug(`${command} ${action.args.join(' ')}`);
   });
-  const only = commandName(argv);
-  for (const load of only ? [COMMANDS[only]] : Object.values(COMMANDS)) load().register(program, getGlobals);
+  const word = commandWord(argv);
+  // The command named on the line; otherwise (help, an alias, a mistake) every one we have.
+  const only = word !== undefined && Object.hasOwn(commands, word) ? word : undefined;
+  for (const load of only ? [commands[only]] : Object.values(commands)) load().register(program, getGlobals);
 
   program.action(() => {
     if (program.opts().version) fs.writeSync(1, versionText(name));
@@ -134,7 +85,10 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  fs.writeSync(2, `${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+/** Runs the command line of this process. */
+export function start(commands: Record<string, () => CommandModule>): void {
+  main(process.argv.slice(2), commands).catch((e) => {
+    fs.writeSync(2, `${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

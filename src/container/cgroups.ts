@@ -1,5 +1,6 @@
 // How container commands reach the cgroup layer (src/cgroups), kept in one place.
-import type { CgroupManager } from '../cgroups/manager';
+import { freezerState } from '../cgroups/freezer-state';
+import type { CgroupManager, SavedCgroups } from '../cgroups/manager';
 import { native } from '../native';
 import type { ContainerRecord } from '../state/record';
 
@@ -26,7 +27,7 @@ export function managerOf(rec: ContainerRecord): CgroupManager | null {
 export function frozenCheck(rec: ContainerRecord): () => boolean {
   return () => {
     try {
-      return managerOf(rec)?.state() === 'frozen';
+      return rec.cgroups ? freezerState(rec.cgroups as SavedCgroups) === 'frozen' : false;
     } catch {
       return false;
     }

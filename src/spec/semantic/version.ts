@@ -2,8 +2,9 @@
 // so any 1.x.y (pre-releases like Docker's 1.0.2-dev included) is ours; another major is not.
 import { Findings, Obj, SPEC, show, str } from './report';
 
-/** The runtime-spec version this runtime implements. */
-export const SPEC_VERSION = '1.3.0';
+import { SPEC_VERSION } from '../version';
+
+export { SPEC_VERSION };
 const [OUR_MAJOR, OUR_MINOR] = SPEC_VERSION.split('.').map(Number);
 
 // SemVer 2.0.0: no leading zeros in numeric parts, optional pre-release and build metadata.
