@@ -4,7 +4,7 @@
 //   dist/runtime.js        src/cli/loader.ts: picks the bundle for the command line
 //   dist/cli/<command>.js  one command (src/cli/commands/index.ts names them)
 //   dist/cli/all.js        every command (src/cli/entry.ts): help, unknown words
-//   dist/cli/*.cache       their code caches (scripts/make-code-cache.js)
+//   dist/cli/<command>.jsc its code cache and source (scripts/make-code-cache.js)
 'use strict';
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -145,7 +145,7 @@ async function main() {
   // What earlier builds left: the single bundle and its caches, bundles of removed commands.
   for (const old of ['runtime-cli.js', 'runtime-cli.cache', 'runtime-cli.full.cache', 'runtime-cli.lean.cache']) fs.rmSync(path.join(dist, old), { force: true });
   for (const f of fs.readdirSync(cliDir)) {
-    if (!Object.hasOwn(bundles, f.replace(/\.(js|cache)$/, ''))) fs.rmSync(path.join(cliDir, f), { force: true });
+    if (!Object.hasOwn(bundles, f.replace(/\.(js|jsc)$/, ''))) fs.rmSync(path.join(cliDir, f), { force: true });
   }
   for (const name of Object.keys(bundles)) makeCodeCache(name, HEAVY.has(name) ? 'full' : 'lean');
 }
@@ -154,10 +154,13 @@ async function main() {
 function makeCodeCache(name, kind) {
   const bundle = path.join(cliDir, `${name}.js`);
   try {
-    execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js'), kind, bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // Training runs commands that fail on purpose ("does not exist"): their stderr is
+    // shown only when making the cache fails.
+    execFileSync(process.execPath, [path.join(__dirname, 'make-code-cache.js'), kind, bundle], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (e) {
-    fs.rmSync(bundle.replace(/\.js$/, '.cache'), { force: true });
-    process.stderr.write(`bundle: no code cache for ${name} (${e.message.split('\n')[0]}); it compiles at start-up instead\n`);
+    fs.rmSync(bundle.replace(/\.js$/, '.jsc'), { force: true });
+    const why = String(e.stderr ?? '').trim() || e.message.split('\n')[0];
+    process.stderr.write(`bundle: no code cache for ${name} (${why}); it compiles at start-up instead\n`);
   }
 }
 

@@ -1,12 +1,14 @@
 // dist/runtime.js: the program people run. It loads only the bundle of the command on its
-// command line (dist/cli/<command>.js, made by scripts/bundle.js), from that bundle's V8
-// code cache (dist/cli/<command>.cache), so a command neither reads nor parses the code of
-// the others. Help, a word that is no command, or a missing bundle take dist/cli/all.js.
-// `--version` alone is answered here, before any bundle is read.
+// command line (dist/cli/<command>.js, made by scripts/bundle.js), so a command neither
+// reads nor compiles the code of the others; help, a word that is no command, or a missing
+// bundle take dist/cli/all.js. `--version` alone is answered here, before any bundle is read.
 //
-// A cache is used only when it was made for the bundle as it is now (size and mtime are
-// recorded in the cache's first line); V8 itself rejects one made by another Node or under
-// other flags. Either way the bundle is then compiled as usual.
+// Each bundle comes with <command>.jsc (scripts/make-code-cache.js): one line of JSON with
+// the size of a V8 code cache, that cache, then the bundle's source. One read gives both,
+// and since they were written together the cache always belongs to that source (V8 still
+// rejects one made by another Node or under other flags: the source is then compiled).
+// Every fs call a command makes for the first time costs Node a few tenths of a
+// millisecond, so this file makes as few kinds of them as it can.
 import * as fs from 'fs';
 import * as vm from 'vm';
 
@@ -18,26 +20,32 @@ export function wrap(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 }
 
-/** The bundle for argv: its command's own when there is one, else the whole CLI's. */
-export function bundleFor(dir: string, argv: string[]): string {
+/** The bundle names to try for argv, best first. */
+export function bundlesFor(argv: string[]): string[] {
   const word = commandWord(argv);
-  if (word !== undefined && /^[a-z]+$/.test(word)) {
-    const own = `${dir}/cli/${word}.js`;
-    if (fs.existsSync(own)) return own;
-  }
-  return `${dir}/cli/all.js`;
+  return word !== undefined && /^[a-z]+$/.test(word) && word !== 'all' ? [word, 'all'] : ['all'];
 }
 
-/** The code cache made for this bundle as it is now, or undefined. */
-function cacheOf(file: string): Buffer | undefined {
+/** Splits a .jsc file into its code cache and source. */
+export function unpack(jsc: Buffer): { cache: Buffer; source: string } {
+  const nl = jsc.indexOf(10);
+  const header = JSON.parse(jsc.toString('latin1', 0, nl)) as { cache: number };
+  const start = nl + 1 + header.cache;
+  return { cache: jsc.subarray(nl + 1, start), source: jsc.toString('latin1', start) };
+}
+
+function load(dir: string, name: string): vm.Script | undefined {
+  const file = `${dir}/${name}.js`;
   try {
-    const cache = fs.readFileSync(file.replace(/\.js$/, '.cache'));
-    const nl = cache.indexOf(10);
-    const stamp = JSON.parse(cache.subarray(0, nl).toString()) as { size: number; mtimeMs: number };
-    const st = fs.statSync(file);
-    if (stamp.size === st.size && stamp.mtimeMs === st.mtimeMs) return cache.subarray(nl + 1);
-  } catch {
-    // no cache, or not for this bundle: compile
+    const { cache, source } = unpack(fs.readFileSync(`${dir}/${name}.jsc`));
+    return new vm.Script(wrap(source), { filename: file, cachedData: cache });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  try {
+    return new vm.Script(wrap(fs.readFileSync(file, 'utf8')), { filename: file });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   return undefined;
 }
@@ -48,11 +56,17 @@ function start(): void {
     fs.writeSync(1, versionText(programName()));
     return;
   }
-  const file = bundleFor(__dirname, argv);
-  const script = new vm.Script(wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData: cacheOf(file) });
-  const mod = { exports: {} };
-  const fn = script.runInThisContext() as (...args: unknown[]) => void;
-  fn.call(mod.exports, mod.exports, require, mod, file, `${__dirname}/cli`);
+  const dir = `${__dirname}/cli`;
+  for (const name of bundlesFor(argv)) {
+    const script = load(dir, name);
+    if (!script) continue;
+    const mod = { exports: {} };
+    const fn = script.runInThisContext() as (...args: unknown[]) => void;
+    fn.call(mod.exports, mod.exports, require, mod, `${dir}/${name}.js`, dir);
+    return;
+  }
+  fs.writeSync(2, `${programName()}: no CLI bundle in ${dir}; run npm run build\n`);
+  process.exitCode = 1;
 }
 
 if (require.main === module) start();

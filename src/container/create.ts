@@ -23,6 +23,7 @@ import { RuntimeError } from '../util/errors';
 import { writeFileAtomic } from '../util/fsx';
 import { log } from '../util/log';
 import { readProcStat } from '../util/proc';
+import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
 import { containerDeviceRules } from '../cgroups/default-devices';
 import type { SavedCgroups } from '../cgroups/manager';
 import { managerForNew } from './cgroups';
@@ -86,6 +87,9 @@ export function createContainer(opts: CreateOptions): Created {
     const rootless = isRootless(opts.rootless);
     // Rootless without a delegated cgroup: the container stays in the caller's cgroup.
     let ownCgroups = createCgroups(cg, spec, rootless);
+    // From here to the init's move into them, nothing else needs the cgroup lock that the
+    // warm-up holds while the kernel's wait passes; the move itself is then cheap.
+    if (ownCgroups) warmUpCgroupAttach();
     const saved = ownCgroups ? cg.toState() : undefined;
     rec.cgroups = saved;
     dir.write(rec);

@@ -22,6 +22,7 @@ import { notExist, RuntimeError } from '../util/errors';
 import { writeFileAtomic } from '../util/fsx';
 import { log } from '../util/log';
 import { isAlive } from '../util/proc';
+import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
 import { managerOf } from './cgroups';
 import { Channel, describeInitError } from './channel';
 import { extraFds } from './extra-fds';
@@ -116,6 +117,7 @@ function killChild(pid: number): void {
 
 /** Resolves to exec's exit code: the process's own when attached (128+N when killed by signal N), else 0. */
 export async function execInContainer(opts: ExecOptions): Promise<number> {
+  warmUpCgroupAttach();
   const store = new StateStore(opts.root);
   const dir = store.open(opts.id);
   const rec = dir.read();
