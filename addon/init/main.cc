@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "attributes.h"
+#include "cgroups.h"
 #include "channel.h"
 #include "console.h"
 #include "credentials.h"
@@ -31,6 +32,8 @@ namespace {
 // The exec fifo, opened (O_PATH) before any namespace is entered: the container's root in a
 // user namespace may not be allowed to walk the state directory's path.
 int gFifo = -1;
+// A cgroup namespace the helper left for the container side to join (joinNamespaces).
+DeferredJoin gCgroupNs;
 
 void setNames(const Json &plan) {
   if (plan.has("hostname")) {
@@ -69,6 +72,10 @@ std::string applyProcess(const Json &plan, const Json &go) {
   bool isInit = plan["mode"].asString() == "init";
   const Json &process = plan["process"];
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (gCgroupNs.fd >= 0) {
+    if (setns(gCgroupNs.fd, CLONE_NEWCGROUP) != 0) fail("join namespace", gCgroupNs.field, errno, gCgroupNs.path);
+    close(gCgroupNs.fd);
+  }
   // Wait until the runtime wrote our id maps and placed us in the cgroups.
   Json go = receiveMessage();
   afterGo(plan);
@@ -164,13 +171,19 @@ int main(int argc, char **argv) {
   // needs CAP_SYS_RESOURCE of the host, and inside a user namespace our own /proc files are
   // not ours to write.
   writeOomScoreAdj(plan["process"]["oomScoreAdj"]);
-  joinNamespaces(plan["join"]);
+  CgroupSelfJoin cgroups = openCgroupSelfJoin(plan["cgroupJoin"]);
+  gCgroupNs = joinNamespaces(plan["join"], cgroups.usable && cgroups.cloneInto >= 0);
   if (plan["newTimeNamespace"].asBool()) prepareTimeNamespace(plan["timeOffsets"].asString());
   bool dumpable = plan["dumpableForIdMaps"].asBool();
   if (dumpable) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-  pid_t pid = cloneChild((unsigned long)plan["cloneFlags"].asInt());
+  // Last, so the helper spends as little of its life in the container's cgroups as it can.
+  bool joined = cgroups.usable && joinCgroupTasks(cgroups);
+  bool inCgroup = false;
+  pid_t pid = cloneChild((unsigned long)plan["cloneFlags"].asInt(), joined ? cgroups.cloneInto : -1, &inCgroup);
   if (pid == 0) containerSide(plan);
   if (dumpable) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  sendMessage("{\"type\":\"pid\",\"pid\":" + std::to_string(pid) + "}");
+  // "joined": the child was born in every cgroup of the container; else the runtime moves it.
+  joined = joined && (cgroups.cloneInto < 0 || inCgroup);
+  sendMessage("{\"type\":\"pid\",\"pid\":" + std::to_string(pid) + (joined ? ",\"cgroups\":\"joined\"" : "") + "}");
   return 0;
 }

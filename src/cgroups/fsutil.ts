@@ -84,6 +84,14 @@ export function allPids(dir: string): number[] {
 export function removeCgroupDir(dir: string, timeoutMs = 2000): void {
   const deadline = Date.now() + timeoutMs;
   const remove = (d: string): void => {
+    // Mostly a leaf with nothing left in it: one rmdir, no listing.
+    try {
+      fs.rmdirSync(d);
+      return;
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return;
+      // child cgroups, exiting processes, or a fake tree's files: the walk below
+    }
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(d, { withFileTypes: true });

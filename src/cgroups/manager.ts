@@ -11,6 +11,7 @@
 // later commands (kill, pause, update, events, ps, delete) rebuild the manager with
 // cgroupManagerFromState() without resolving paths again.
 
+import type { CgroupSelfJoin } from '../plan/types';
 import type { LinuxResources } from '../spec/types';
 import { CgroupError } from './errors';
 import * as fs from 'node:fs';
@@ -31,6 +32,8 @@ export interface CgroupManager {
   apply(resources: LinuxResources | undefined): string[];
   /** Move `pid` into the container's cgroup in every hierarchy. */
   join(pid: number): void;
+  /** What a single-threaded helper writes or clones into to join every hierarchy itself. */
+  selfJoin(): CgroupSelfJoin;
   freeze(): void;
   thaw(): void;
   state(): 'frozen' | 'thawed';

@@ -1,6 +1,7 @@
 // cgroup v1 driver (also the hybrid one: v1 hierarchies plus the unified tree).
 
 import * as path from 'node:path';
+import type { CgroupSelfJoin } from '../plan/types';
 import type { LinuxResources } from '../spec/types';
 import { CgroupError, errnoText } from './errors';
 import { fieldGroup, makeCgroupDirs, performWrites, signalEach } from './driver-common';
@@ -115,6 +116,10 @@ export class V1Manager implements CgroupManager {
         throw new CgroupError('linux.cgroupsPath', `moving pid ${pid} into ${h.dir}: ${errnoText(err)}`);
       }
     }
+  }
+
+  selfJoin(): CgroupSelfJoin {
+    return { tasks: this.saved.hierarchies.map((h) => path.join(h.dir, 'tasks')), cloneInto: this.saved.unified?.dir ?? null };
   }
 
   freeze(): void {

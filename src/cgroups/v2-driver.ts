@@ -1,6 +1,7 @@
 // cgroup v2 driver: one directory in the unified tree.
 
 import * as path from 'node:path';
+import type { CgroupSelfJoin } from '../plan/types';
 import type { LinuxResources } from '../spec/types';
 import { CgroupError, errnoText } from './errors';
 import { deviceProgram } from './device-filter';
@@ -121,6 +122,10 @@ export class V2Manager implements CgroupManager {
     } catch (err) {
       throw new CgroupError('linux.cgroupsPath', `moving pid ${pid} into ${this.dir}: ${errnoText(err)}`);
     }
+  }
+
+  selfJoin(): CgroupSelfJoin {
+    return { tasks: [], cloneInto: this.dir };
   }
 
   freeze(): void {

@@ -87,9 +87,10 @@ export function createContainer(opts: CreateOptions): Created {
     const rootless = isRootless(opts.rootless);
     // Rootless without a delegated cgroup: the container stays in the caller's cgroup.
     let ownCgroups = createCgroups(cg, spec, rootless);
-    // From here to the init's move into them, nothing else needs the cgroup lock that the
-    // warm-up holds while the kernel's wait passes; the move itself is then cheap.
-    if (ownCgroups) warmUpCgroupAttach();
+    const selfJoin = ownCgroups && helperMayJoin(spec, rootless);
+    // When we move the init ourselves: from here to that move, nothing else needs the cgroup
+    // lock that the warm-up holds while the kernel's wait passes; the move is then cheap.
+    if (ownCgroups && !selfJoin) warmUpCgroupAttach();
     const saved = ownCgroups ? cg.toState() : undefined;
     rec.cgroups = saved;
     dir.write(rec);
@@ -124,6 +125,7 @@ export function createContainer(opts: CreateOptions): Created {
       caller: { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 },
     });
 
+    if (selfJoin) plan.cgroupJoin = cg.selfJoin();
     plan.process.env.push(...listenEnv(listen));
     checkNetDevices(plan.netDevices ?? []);
     const spawned = native().spawnInit(initHelperPath(), fds);
@@ -140,7 +142,8 @@ export function createContainer(opts: CreateOptions): Created {
     dir.write(rec);
 
     if (plan.idMaps) writeIdMaps(rec.pid, plan.idMaps);
-    if (ownCgroups && !joinCgroups(cg, rec.pid, spec, rootless)) {
+    // Born in its cgroups when the helper could join them; otherwise we move it now.
+    if (ownCgroups && first.cgroups !== 'joined' && !joinCgroups(cg, rec.pid, spec, rootless)) {
       ownCgroups = false;
       rec.cgroups = undefined;
       dir.write(rec);
@@ -189,6 +192,17 @@ export function createContainer(opts: CreateOptions): Created {
     if (rec.pid) reapIfChild(rec.pid);
     throw e;
   }
+}
+
+/**
+ * Whether the helper joins the cgroups itself before the clone (CgroupSelfJoin). Not when
+ * rootless: a refused join there leaves the container in the caller's cgroup, which we
+ * decide after the clone. Not under a pids limit below 2: for a moment the helper and the
+ * new init are both in the cgroup.
+ */
+function helperMayJoin(spec: Spec, rootless: boolean): boolean {
+  const pids = spec.linux?.resources?.pids?.limit;
+  return !rootless && !(typeof pids === 'number' && pids > 0 && pids < 2);
 }
 
 function reapIfChild(pid: number): void {

@@ -22,7 +22,6 @@ import { notExist, RuntimeError } from '../util/errors';
 import { writeFileAtomic } from '../util/fsx';
 import { log } from '../util/log';
 import { isAlive } from '../util/proc';
-import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
 import { managerOf } from './cgroups';
 import { Channel, describeInitError } from './channel';
 import { extraFds } from './extra-fds';
@@ -117,7 +116,6 @@ function killChild(pid: number): void {
 
 /** Resolves to exec's exit code: the process's own when attached (128+N when killed by signal N), else 0. */
 export async function execInContainer(opts: ExecOptions): Promise<number> {
-  warmUpCgroupAttach();
   const store = new StateStore(opts.root);
   const dir = store.open(opts.id);
   const rec = dir.read();
@@ -160,6 +158,10 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
     warn: (m) => log.warn(m),
   });
 
+  // The helper places itself, and so the process, in the container's cgroups (as create's
+  // does, see CgroupSelfJoin); when it cannot, we move the process after the clone.
+  const cg = managerOf(rec);
+  if (cg) plan.cgroupJoin = cg.selfJoin();
   const spawned = native().spawnInit(initHelperPath(), fds);
   const sync = new Channel(spawned.sync);
   let child = 0;
@@ -171,8 +173,7 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
     if (!first) throw new RuntimeError('exec: the init helper exited before starting the process');
     if (first.type === 'error') throw new RuntimeError(describeInitError(first));
     child = first.pid as number;
-    const cg = managerOf(rec);
-    if (cg) cg.join(child);
+    if (cg && first.cgroups !== 'joined') cg.join(child);
     if (opts.cgroups?.length) joinSubCgroups(rec, child, opts.cgroups);
     // A filter with a listener: the agent gets this process's state with the notify fd.
     sync.send({ type: 'go', ...listenerGoFields(plan.seccomp, seccompSpec, child, () => stateJson(rec, 'running')) });
@@ -190,16 +191,19 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
   }
   sync.close();
 
+  // Forwarding starts before the pid file appears: whoever reads it may signal us at once.
+  const forwarding = opts.detach ? undefined : forwardSignals(child, master);
   if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(child), 0o644);
   if (opts.pidfdSocket) sendPidfd(opts.pidfdSocket, child);
-  if (opts.detach) return 0;
-  return waitAttached(child, master);
+  if (!forwarding) return 0;
+  return waitAttached(child, master, forwarding);
 }
 
-async function waitAttached(pid: number, master: number | undefined): Promise<number> {
-  const exited = native().waitExit(pid);
-  // Our child stays a zombie until we reap it, so its pid cannot be reused under us.
-  const handlers = FORWARDED.map((sig) => {
+type Forwarding = (readonly [NodeJS.Signals, () => void])[];
+
+/** Our signals go on to the process. It is our child: a zombie until we reap it, so its pid cannot be reused under us. */
+function forwardSignals(pid: number, master: number | undefined): Forwarding {
+  return FORWARDED.map((sig) => {
     const h = () => {
       if (sig === 'SIGWINCH' && master !== undefined) {
         if (process.stdout.isTTY) native().setWinsize(master, process.stdout.rows, process.stdout.columns);
@@ -214,6 +218,10 @@ async function waitAttached(pid: number, master: number | undefined): Promise<nu
     process.on(sig, h);
     return [sig, h] as const;
   });
+}
+
+async function waitAttached(pid: number, master: number | undefined, handlers: Forwarding): Promise<number> {
+  const exited = native().waitExit(pid);
   let proxy: ConsoleProxy | undefined;
   if (master !== undefined) proxy = proxyConsole(master);
   const status = await exited;

@@ -1,9 +1,11 @@
 // `run`: create + start + wait + delete, with the container's exit status as ours.
 import * as fs from 'fs';
+import * as path from 'path';
 import * as tty from 'tty';
 
 import { native } from '../native';
 import { RuntimeError } from '../util/errors';
+import { writeFileAtomic } from '../util/fsx';
 import { createContainer, type CreateOptions } from './create';
 import { destroyContainer } from './destroy';
 import { signalInit } from './signal';
@@ -27,7 +29,9 @@ export async function runContainer(opts: RunOptions): Promise<number> {
   })();
   const takeConsole = terminal && !opts.consoleSocket && !opts.detach;
   if (terminal && opts.detach && !opts.consoleSocket) throw new RuntimeError('process.terminal is true: run --detach needs --console-socket');
-  const { rec, dir, consoleMaster } = createContainer({ ...opts, takeConsole });
+  // In the foreground the pid file waits until our signals are forwarded: whoever reads it
+  // may signal us at once.
+  const { rec, dir, consoleMaster } = createContainer({ ...opts, takeConsole, pidFile: opts.detach ? opts.pidFile : undefined });
   if (opts.detach) {
     startCreated(rec, dir);
     dir.close();
@@ -46,6 +50,15 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     process.on(sig, h);
     return [sig, h] as const;
   });
+  try {
+    if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), 0o644);
+  } catch (e) {
+    // As when create itself cannot write it: no container is left behind.
+    for (const [sig, h] of handlers) process.off(sig, h);
+    destroyContainer(rec, dir, false);
+    await exited;
+    throw e;
+  }
   const proxy = consoleMaster !== undefined ? proxyConsole(consoleMaster) : undefined;
   try {
     startCreated(rec, dir);

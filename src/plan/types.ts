@@ -125,4 +125,23 @@ export interface LaunchPlan {
   netDevices?: NetDeviceMove[];
   hooks: { createContainer: HookStep[]; startContainer: HookStep[] };
   preserveFds: number;
+  /**
+   * The cgroups the helper moves itself into before the clone, so the container's first
+   * process is born in them (see CgroupSelfJoin); absent when the runtime moves it instead.
+   */
+  cgroupJoin?: CgroupSelfJoin;
+}
+
+/**
+ * How a single-threaded process puts itself and its next child into a container's cgroups
+ * without the kernel's global threadgroup lock (and the RCU grace period its first taker
+ * waits for): writing "0" to a v1 hierarchy's `tasks` file moves only the writing thread,
+ * which needs no such lock, and clone3(CLONE_INTO_CGROUP) starts the child in a cgroup2
+ * directory, also without it.
+ */
+export interface CgroupSelfJoin {
+  /** v1 `tasks` files to write "0" to. */
+  tasks: string[];
+  /** The cgroup2 directory to clone into (the unified part of a hybrid host), or null. */
+  cloneInto: string | null;
 }

@@ -354,3 +354,19 @@ test('v2 driver: a failed create removes what it made', () => {
     assert.ok(fs.existsSync(path.join(root, 'new')), 'pre-existing dir kept');
   });
 });
+
+test('selfJoin: v1 tasks files in every hierarchy and the unified directory to clone into', () => {
+  withTree(hybridTree, (root) => {
+    const m = cgroupManagerFor({ id: 'c1', root, cgroupsPath: '/test/c1', mountinfo: '' });
+    const join = m.selfJoin();
+    assert.deepEqual(join.tasks.sort(), V1_NAMES.map((n) => path.join(root, n, 'test/c1', 'tasks')).sort());
+    assert.equal(join.cloneInto, path.join(root, 'unified', 'test/c1'));
+  });
+});
+
+test('selfJoin: on cgroup v2 only the directory to clone into', () => {
+  withTree(v2Tree, (root) => {
+    const m = cgroupManagerFor({ id: 'c1', root, cgroupsPath: '/c1', mountinfo: '' });
+    assert.deepEqual(m.selfJoin(), { tasks: [], cloneInto: path.join(root, 'c1') });
+  });
+});
