@@ -2,7 +2,11 @@
 // interleaved in one run (each round runs every subject once, in a shuffled order) so that
 // machine noise hits every subject alike.
 //
-//   npm run bench [-- --runs 30 --warmup 5 --out bench/results.json --bin dist/runtime.js --runc /usr/sbin/runc]
+//   npm run bench [-- --runs 30 --warmup 5 --settle 25 --out bench/results.json --bin dist/runtime.js --runc /usr/sbin/runc]
+//
+// Before each sample the bench idles for --settle ms: a container's exit leaves the kernel
+// deferred work (network namespace and cgroup teardown, RCU callbacks) that would otherwise
+// land on whichever command comes next, floor included, and blur small differences.
 //
 // Time: wall clock of whole commands, process.hrtime around spawnSync (spawn to exit).
 // Peak RSS: extra interleaved rounds through /usr/bin/time -f %M (Debian package `time`),
@@ -33,6 +37,7 @@ const MiB = 1024 * 1024;
 interface Options {
   runs: number;
   warmup: number;
+  settle: number;
   rssRuns: number;
   out: string;
   bin: string;
@@ -43,7 +48,7 @@ interface Options {
 
 function usage(): never {
   process.stderr.write(
-    'usage: node build/ts/bench/run.js [--runs N] [--warmup N] [--rss-runs N] [--out FILE] [--bin RUNTIME] [--runc RUNC | --no-runc] [--keep-env] [--quiet]\n',
+    'usage: node build/ts/bench/run.js [--runs N] [--warmup N] [--settle MS] [--rss-runs N] [--out FILE] [--bin RUNTIME] [--runc RUNC | --no-runc] [--keep-env] [--quiet]\n',
   );
   process.exit(2);
 }
@@ -52,6 +57,7 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     runs: 30,
     warmup: 5,
+    settle: 25,
     rssRuns: 3,
     out: path.join(REPO, 'bench', 'results.json'),
     bin: path.join(REPO, 'dist', 'runtime.js'),
@@ -69,6 +75,7 @@ function parseArgs(argv: string[]): Options {
     };
     if (a === '--runs') o.runs = Math.max(1, count());
     else if (a === '--warmup') o.warmup = count();
+    else if (a === '--settle') o.settle = count();
     else if (a === '--rss-runs') o.rssRuns = count();
     else if (a === '--out') o.out = path.resolve(value());
     else if (a === '--bin') o.bin = path.resolve(value());
@@ -433,6 +440,7 @@ function main(): void {
       // fixed order would always bill the same neighbour.
       for (const s of shuffled(subjects, random)) {
         if (interrupted) break;
+        if (o.settle > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, o.settle);
         const r = s.sample(false);
         if (round >= o.warmup) samples.get(s.key)!.push(r);
       }
@@ -521,7 +529,7 @@ function main(): void {
     }
     out.push('');
     out.push(`machine: ${machine.cpus} x ${machine.cpuModel}, kernel ${machine.kernel}, Node ${machine.node}; ${machine.runtime}; ${machine.runc ?? 'no runc'}`);
-    out.push(`rounds: ${o.warmup} warm-up + ${o.runs} counted, interleaved in shuffled order; peak RSS from ${o.rssRuns} extra rounds via /usr/bin/time`);
+    out.push(`rounds: ${o.warmup} warm-up + ${o.runs} counted, interleaved in shuffled order, ${o.settle} ms idle before each sample; peak RSS from ${o.rssRuns} extra rounds via /usr/bin/time`);
     for (const n of notes) out.push(`note: ${n}`);
     process.stdout.write(out.join('\n') + '\n');
 

@@ -46,12 +46,13 @@ const plainBuiltins = {
 
 /**
  * Built-ins that pull in much of Node (child_process: streams, net, dgram; crypto: a dozen
- * internal modules; tty) and that most commands never call: commander requires
- * child_process at load for executable subcommands we do not use, hooks need it only when
- * a config has hooks, the seccomp cache needs crypto only for a filter. Their require()
- * calls in the bundle become a proxy that loads the module on first property access.
+ * internal modules; tty) or cost a little each to load (os, util) and that most commands
+ * never call: commander requires child_process at load for executable subcommands we do
+ * not use, hooks need it only when a config has hooks, the seccomp cache needs crypto only
+ * for a filter, os and util serve error texts and hooks. Their require() calls in the
+ * bundle become a proxy that loads the module on first property access.
  */
-const LAZY_BUILTINS = ['child_process', 'crypto', 'tty'];
+const LAZY_BUILTINS = ['child_process', 'crypto', 'tty', 'os', 'util'];
 const LAZY_PRELUDE = `var __lazyBuiltin = (name) => {
   let m;
   const load = () => m || (m = require(name));

@@ -3,8 +3,6 @@
 //   {"type":"hook","kind","index","path","timeout","exitCode","signal","timedOut","execErrno","stdout","stderr"}
 // (createContainer over the sync socket, startContainer over the exec fifo). This turns a frame
 // into the same outcome the runtime's own runner produces, so both read alike.
-import * as os from 'os';
-
 import type { HookKind } from '../spec/types';
 import { errnoText, settle, type HookError, type HookOutcome } from './outcome';
 
@@ -13,7 +11,12 @@ export interface HookFrame {
   [key: string]: unknown;
 }
 
-const SIGNAL_NAMES = new Map<number, string>(Object.entries(os.constants.signals).map(([name, n]) => [n as number, name]));
+/** A signal's name; built on first use, since loading `os` costs every command a little. */
+let signalNames: Map<number, string> | undefined;
+function signalName(n: number): string {
+  signalNames ??= new Map(Object.entries((require('os') as typeof import('os')).constants.signals).map(([name, num]) => [num as number, name]));
+  return signalNames.get(n) ?? `signal ${n}`;
+}
 
 export function isHookFrame(msg: HookFrame): boolean {
   return msg.type === 'hook';
@@ -26,7 +29,7 @@ export function outcomeOfFrame(msg: HookFrame): HookOutcome {
   const execErrno = num(msg.execErrno);
   return {
     exitCode: exitCode >= 0 && !signal ? exitCode : null,
-    signal: signal ? SIGNAL_NAMES.get(signal) ?? `signal ${signal}` : null,
+    signal: signal ? signalName(signal) : null,
     timedOut: msg.timedOut === true,
     execError: execErrno ? errnoText(execErrno) : null,
     stdout: typeof msg.stdout === 'string' ? msg.stdout : '',
