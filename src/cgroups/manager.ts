@@ -34,6 +34,8 @@ export interface CgroupManager {
   join(pid: number): void;
   /** What a single-threaded helper writes or clones into to join every hierarchy itself. */
   selfJoin(): CgroupSelfJoin;
+  /** The container cgroup's pids.max ("max" or a number), or undefined without a pids controller. */
+  pidsMax(): string | undefined;
   freeze(): void;
   thaw(): void;
   state(): 'frozen' | 'thawed';

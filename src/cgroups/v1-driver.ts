@@ -118,6 +118,11 @@ export class V1Manager implements CgroupManager {
     }
   }
 
+  pidsMax(): string | undefined {
+    const d = this.dir('pids');
+    return d ? readOptional(path.join(d, 'pids.max')) : undefined;
+  }
+
   selfJoin(): CgroupSelfJoin {
     return { tasks: this.saved.hierarchies.map((h) => path.join(h.dir, 'tasks')), cloneInto: this.saved.unified?.dir ?? null };
   }

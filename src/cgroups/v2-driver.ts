@@ -124,6 +124,10 @@ export class V2Manager implements CgroupManager {
     }
   }
 
+  pidsMax(): string | undefined {
+    return readOptional(this.file('pids.max'));
+  }
+
   selfJoin(): CgroupSelfJoin {
     return { tasks: [], cloneInto: this.dir };
   }

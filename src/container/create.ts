@@ -42,8 +42,13 @@ export interface CreateOptions {
   consoleSocket?: string;
   noPivot?: boolean;
   preserveFds?: number;
-  /** `run` in the foreground with a terminal: the pty master comes back to us. */
-  takeConsole?: boolean;
+  /**
+   * `run` in the foreground: when process.terminal is set, the pty master comes back to us
+   * (the config says whether, and it is read once, here).
+   */
+  takeConsoleIfTerminal?: boolean;
+  /** `run --detach`: with process.terminal set it needs --console-socket, said before anything is made. */
+  detachedRun?: boolean;
   /** runc's --pidfd-socket: a pidfd of the container's init is sent there. */
   pidfdSocket?: string;
   /** The global --rootless flag: true, false or auto (the default). */
@@ -65,6 +70,8 @@ function hierarchies(saved: SavedCgroups): { name: string; hostPath: string }[] 
 export function createContainer(opts: CreateOptions): Created {
   const bundle = path.resolve(opts.bundle);
   const spec: Spec = loadSpec(bundle);
+  const takeConsole = !!opts.takeConsoleIfTerminal && !!spec.process?.terminal;
+  if (opts.detachedRun && spec.process?.terminal && !opts.consoleSocket) throw new RuntimeError('process.terminal is true: run --detach needs --console-socket');
   const store = new StateStore(opts.root);
   const dir = store.claim(opts.id);
   const rec: ContainerRecord = {
@@ -93,7 +100,9 @@ export function createContainer(opts: CreateOptions): Created {
     if (ownCgroups && !selfJoin) warmUpCgroupAttach();
     const saved = ownCgroups ? cg.toState() : undefined;
     rec.cgroups = saved;
-    dir.write(rec);
+    // With cgroups of our own, the record already names them (what create() made is only
+    // needed in this process); the next write, with the pid, brings it up to date.
+    if (!ownCgroups) dir.write(rec);
     // runc's default device rules (/dev/null, /dev/pts/*...) follow the config's own rules.
     const resources = rootless
       ? rootlessResources(spec.linux?.resources)
@@ -111,7 +120,7 @@ export function createContainer(opts: CreateOptions): Created {
     const plan = buildInitPlan(spec, {
       bundle,
       fifo: dir.fifo,
-      consoleSocket: opts.takeConsole ? '' : opts.consoleSocket,
+      consoleSocket: takeConsole ? '' : opts.consoleSocket,
       noPivot: opts.noPivot,
       preserveFds: fds.length - 3,
       host: readHostCaps(),
@@ -197,12 +206,13 @@ export function createContainer(opts: CreateOptions): Created {
 /**
  * Whether the helper joins the cgroups itself before the clone (CgroupSelfJoin). Not when
  * rootless: a refused join there leaves the container in the caller's cgroup, which we
- * decide after the clone. Not under a pids limit below 2: for a moment the helper and the
- * new init are both in the cgroup.
+ * decide after the clone. Not under a pids limit of 0 or 1: the clone into the cgroup
+ * counts against it (the helper is there too for a moment), while moving a process in,
+ * as we then do, is always allowed.
  */
 function helperMayJoin(spec: Spec, rootless: boolean): boolean {
   const pids = spec.linux?.resources?.pids?.limit;
-  return !rootless && !(typeof pids === 'number' && pids > 0 && pids < 2);
+  return !rootless && !(typeof pids === 'number' && pids >= 0 && pids < 2);
 }
 
 function reapIfChild(pid: number): void {

@@ -159,9 +159,12 @@ export async function execInContainer(opts: ExecOptions): Promise<number> {
   });
 
   // The helper places itself, and so the process, in the container's cgroups (as create's
-  // does, see CgroupSelfJoin); when it cannot, we move the process after the clone.
+  // does, see CgroupSelfJoin); when it cannot, we move the process after the clone. Under a
+  // pids limit we move it: a container at its limit refuses a clone into it, while a move
+  // in is always allowed (runc's exec gets in that way too).
   const cg = managerOf(rec);
-  if (cg) plan.cgroupJoin = cg.selfJoin();
+  const pidsMax = cg?.pidsMax();
+  if (cg && (pidsMax === undefined || pidsMax === 'max')) plan.cgroupJoin = cg.selfJoin();
   const spawned = native().spawnInit(initHelperPath(), fds);
   const sync = new Channel(spawned.sync);
   let child = 0;

@@ -20,18 +20,14 @@ export interface RunOptions extends CreateOptions {
 
 /** Resolves to the exit code `run` should return (128+N when killed by signal N). */
 export async function runContainer(opts: RunOptions): Promise<number> {
-  const terminal = (() => {
-    try {
-      return !!JSON.parse(fs.readFileSync(`${opts.bundle}/config.json`, 'utf8'))?.process?.terminal;
-    } catch {
-      return false;
-    }
-  })();
-  const takeConsole = terminal && !opts.consoleSocket && !opts.detach;
-  if (terminal && opts.detach && !opts.consoleSocket) throw new RuntimeError('process.terminal is true: run --detach needs --console-socket');
   // In the foreground the pid file waits until our signals are forwarded: whoever reads it
   // may signal us at once.
-  const { rec, dir, consoleMaster } = createContainer({ ...opts, takeConsole, pidFile: opts.detach ? opts.pidFile : undefined });
+  const { rec, dir, consoleMaster } = createContainer({
+    ...opts,
+    takeConsoleIfTerminal: !opts.consoleSocket && !opts.detach,
+    detachedRun: opts.detach,
+    pidFile: opts.detach ? opts.pidFile : undefined,
+  });
   if (opts.detach) {
     startCreated(rec, dir);
     dir.close();

@@ -53,15 +53,31 @@ describe('cgroup join', { skip }, () => {
     assert.equal(runtime(root, ['delete', '-f', c.id]).status, 0);
   });
 
-  it('does the same under a pids limit of 1, where the runtime moves the init', () => {
+  for (const limit of [0, 1]) {
+    it(`does the same under a pids limit of ${limit}, where the runtime moves the init`, () => {
+      const c = create((s) => {
+        s.linux!.resources = { ...s.linux!.resources, pids: { limit } };
+      }, ['true']);
+      assertInOwnCgroups(c.pid, c.cgroupsPath);
+      assert.equal(fs.readFileSync(`/sys/fs/cgroup/pids${c.cgroupsPath}/pids.max`, 'utf8').trim(), String(limit));
+      assert.equal(runtime(root, ['start', c.id]).status, 0);
+      assert.ok(waitFor(() => JSON.parse(runtime(root, ['state', c.id]).stdout).status === 'stopped'));
+      assert.equal(runtime(root, ['delete', c.id]).status, 0);
+    });
+  }
+
+  it('execs into a container at its pids limit, as runc does (the process is moved in)', () => {
     const c = create((s) => {
       s.linux!.resources = { ...s.linux!.resources, pids: { limit: 1 } };
-    }, ['true']);
-    assertInOwnCgroups(c.pid, c.cgroupsPath);
-    assert.equal(fs.readFileSync(`/sys/fs/cgroup/pids${c.cgroupsPath}/pids.max`, 'utf8').trim(), '1');
-    assert.equal(runtime(root, ['start', c.id]).status, 0);
-    assert.ok(waitFor(() => JSON.parse(runtime(root, ['state', c.id]).stdout).status === 'stopped'));
-    assert.equal(runtime(root, ['delete', c.id]).status, 0);
+    });
+    try {
+      assert.equal(runtime(root, ['start', c.id]).status, 0);
+      const r = runtime(root, ['exec', c.id, 'cat', '/proc/self/cgroup']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /pids:\//);
+    } finally {
+      runtime(root, ['delete', '-f', c.id]);
+    }
   });
 
   it('joins another container\'s cgroup namespace and still lands in its own cgroups', () => {

@@ -370,3 +370,19 @@ test('selfJoin: on cgroup v2 only the directory to clone into', () => {
     assert.deepEqual(m.selfJoin(), { tasks: [], cloneInto: path.join(root, 'c1') });
   });
 });
+
+test('pidsMax: the container cgroup pids.max, undefined without a pids controller', () => {
+  withTree(hybridTree, (root) => {
+    const m = cgroupManagerFor({ id: 'c1', root, cgroupsPath: '/test/c1', mountinfo: '' });
+    assert.equal(m.pidsMax(), undefined);
+    kernelV1Files(root, 'test/c1');
+    assert.equal(m.pidsMax(), 'max');
+    fs.writeFileSync(path.join(root, 'pids', 'test/c1', 'pids.max'), '7\n');
+    assert.equal(m.pidsMax(), '7');
+  });
+  withTree(v2Tree, (root) => {
+    const m = cgroupManagerFor({ id: 'c1', root, cgroupsPath: '/c1', mountinfo: '' });
+    kernelV2Files(path.join(root, 'c1'));
+    assert.equal(m.pidsMax(), 'max');
+  });
+});
