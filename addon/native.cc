@@ -1,6 +1,7 @@
 // The Node-API addon: the few syscalls Node itself does not offer. Everything here is
 // mechanism; the TypeScript side decides when and why (src/native.ts wraps each call).
 #include <napi.h>
+#include <uv.h>
 
 #include <cerrno>
 #include <csignal>
@@ -110,9 +111,11 @@ Napi::Value WaitPid(const Napi::CallbackInfo &info) {
   return StatusObject(env, status);
 }
 
-// waitExit(pid): a promise of the child's exit, waited for on a worker thread so the event
-// loop stays free to forward signals. Only this pid is reaped: libuv's own children are
-// left to libuv.
+// waitExit(pid): a promise of the child's exit. The child's pidfd is watched on the event
+// loop (uv_poll), which stays free to forward signals, and no thread is started for it:
+// the first use of libuv's thread pool starts four threads, a millisecond or two on the
+// path of every `run`. Only this pid is reaped: libuv's own children are left to libuv.
+// Kernels without pidfd_open (before 5.3) wait on a pool thread instead.
 class ExitWaiter : public Napi::AsyncWorker {
  public:
   ExitWaiter(Napi::Env env, pid_t pid) : Napi::AsyncWorker(env), pid_(pid), deferred_(Napi::Promise::Deferred::New(env)) {}
@@ -122,13 +125,15 @@ class ExitWaiter : public Napi::AsyncWorker {
     do r = waitpid(pid_, &status_, __WALL); while (r < 0 && errno == EINTR);
     err_ = r < 0 ? errno : 0;
   }
-  void OnOK() override {
-    if (err_) {
-      Napi::Error e = Napi::Error::New(Env(), std::string("waitpid: ") + strerror(err_));
-      e.Set("errno", Napi::Number::New(Env(), err_));
-      deferred_.Reject(e.Value());
+  void OnOK() override { Settle(Env(), deferred_, err_, status_); }
+
+  static void Settle(Napi::Env env, Napi::Promise::Deferred &deferred, int err, int status) {
+    if (err) {
+      Napi::Error e = Napi::Error::New(env, std::string("waitpid: ") + strerror(err));
+      e.Set("errno", Napi::Number::New(env, err));
+      deferred.Reject(e.Value());
     } else {
-      deferred_.Resolve(StatusObject(Env(), status_));
+      deferred.Resolve(StatusObject(env, status));
     }
   }
 
@@ -139,8 +144,67 @@ class ExitWaiter : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
 };
 
+class PidfdExitWaiter {
+ public:
+  static Napi::Value Start(Napi::Env env, pid_t pid, int pidfd) {
+    uv_loop_t *loop = nullptr;
+    if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
+      close(pidfd);
+      return Napi::Value();
+    }
+    auto *w = new PidfdExitWaiter(env, pid, pidfd);
+    if (uv_poll_init(loop, &w->poll_, pidfd) != 0) {
+      close(pidfd);
+      delete w;
+      return Napi::Value();
+    }
+    w->poll_.data = w;
+    uv_poll_start(&w->poll_, UV_READABLE, OnReadable);
+    return w->deferred_.Promise();
+  }
+
+ private:
+  PidfdExitWaiter(Napi::Env env, pid_t pid, int pidfd)
+      : env_(env), pid_(pid), pidfd_(pidfd), deferred_(Napi::Promise::Deferred::New(env)), context_(env, "runtime:waitExit") {}
+
+  static void OnReadable(uv_poll_t *handle, int, int) {
+    auto *w = static_cast<PidfdExitWaiter *>(handle->data);
+    int status = 0;
+    pid_t r;
+    do r = waitpid(w->pid_, &status, __WALL | WNOHANG); while (r < 0 && errno == EINTR);
+    if (r == 0) return;  // readable only once it has exited; nothing to reap yet
+    int err = r < 0 ? errno : 0;
+    uv_poll_stop(handle);
+    {
+      // A callback scope, so the promise's reactions run now, as after any callback.
+      Napi::HandleScope scope(w->env_);
+      Napi::CallbackScope callback(w->env_, w->context_);
+      ExitWaiter::Settle(w->env_, w->deferred_, err, status);
+    }
+    uv_close(reinterpret_cast<uv_handle_t *>(handle), [](uv_handle_t *h) {
+      auto *done = static_cast<PidfdExitWaiter *>(h->data);
+      close(done->pidfd_);
+      delete done;
+    });
+  }
+
+  uv_poll_t poll_;
+  Napi::Env env_;
+  pid_t pid_;
+  int pidfd_;
+  Napi::Promise::Deferred deferred_;
+  Napi::AsyncContext context_;
+};
+
 Napi::Value WaitExit(const Napi::CallbackInfo &info) {
-  auto *w = new ExitWaiter(info.Env(), info[0].As<Napi::Number>().Int32Value());
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd >= 0) {
+    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+    Napi::Value p = PidfdExitWaiter::Start(info.Env(), pid, pidfd);
+    if (!p.IsEmpty()) return p;
+  }
+  auto *w = new ExitWaiter(info.Env(), pid);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
