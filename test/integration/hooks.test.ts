@@ -46,11 +46,13 @@ const HOST_RECORDER = `#!/bin/sh
 OUT=@OUT@
 ${RECORD_BODY}
 pid=$(sed -n 's/.*"pid":\\([0-9]*\\).*/\\1/p' "$d/stdin")
+# A poststart hook may find a short-lived program already gone: its /proc files then fail
+# (EINVAL, ENOENT), which is no output of the hook's own.
 if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r "/proc/$pid/stat" ]; then
-  tr '\\0' ' ' < "/proc/$pid/cmdline" > "$d/target-cmdline"
-  cat "/proc/$pid/cgroup" > "$d/target-cgroup"
-  cut -d' ' -f22 "/proc/$pid/stat" > "$d/target-start"
-  cat "/proc/$pid/mountinfo" > "$d/target-mountinfo"
+  tr '\\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" > "$d/target-cmdline"
+  cat "/proc/$pid/cgroup" > "$d/target-cgroup" 2>/dev/null
+  cut -d' ' -f22 "/proc/$pid/stat" > "$d/target-start" 2>/dev/null
+  cat "/proc/$pid/mountinfo" > "$d/target-mountinfo" 2>/dev/null
 fi
 [ -n "$HOOK_STDOUT" ] && echo "$HOOK_STDOUT"
 [ -n "$HOOK_STDERR" ] && echo "$HOOK_STDERR" >&2
