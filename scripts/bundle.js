@@ -82,7 +82,7 @@ function deferBuiltins(code) {
   const names = LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]).join('|');
   const out = code.replace(new RegExp(`\\brequire\\("(${names})"\\)`, 'g'), '__lazyBuiltin("$1")');
   // After esbuild's "use strict" prologue, before any module code.
-  return out.replace(/^("use strict";\n)?/, (prologue) => prologue + LAZY_PRELUDE);
+  return out.replace(/^("use strict";\n?)?/, (prologue) => prologue + LAZY_PRELUDE);
 }
 
 /** The command names, as src/cli/commands/index.ts lists them. */
@@ -110,6 +110,9 @@ async function build(entryPoint, name) {
     target: 'node20',
     format: 'cjs',
     minifySyntax: true,
+    // Half the text to read and hash at every start (about 1 ms less per command);
+    // identifiers keep their names, so stack traces still say where.
+    minifyWhitespace: true,
     legalComments: 'none',
     // The addon is loaded from build/Release at run time, never bundled.
     external: ['*.node'],
