@@ -3,16 +3,14 @@
 // Neither step takes the kernel's global threadgroup lock, whose first taker waits for an
 // RCU grace period (5-15 ms): the runtime writing the init's pid to cgroup.procs would.
 #pragma once
-#include <string>
 #include <vector>
 
 #include "json.h"
 
 struct CgroupSelfJoin {
-  std::vector<int> tasks;               // v1 `tasks` files, opened for writing
-  std::vector<std::string> taskPaths;   // their paths, for messages
-  int cloneInto = -1;                   // the cgroup2 directory (O_PATH), or -1
-  bool usable = false;                  // every file opened: the helper may try
+  std::vector<int> tasks;  // v1 `tasks` files, opened for writing
+  int cloneInto = -1;      // the cgroup2 directory (O_PATH), or -1
+  bool usable = false;     // every file opened: the helper may try
 };
 
 // Opens everything while the host's paths are still ours (before joining namespaces).
