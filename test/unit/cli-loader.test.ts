@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { it } from 'node:test';
@@ -35,5 +37,29 @@ it('has a bundle for every command, and a code cache this Node accepts for its s
     assert.equal(source, js, `${name}.jsc holds the source of ${name}.js`);
     const script = new vm.Script(wrap(source), { filename: path.join(DIST, `${name}.js`), cachedData: cache });
     assert.equal(script.cachedDataRejected, false, `${name}.jsc: V8 rejected the cache`);
+  }
+});
+
+it('runs a command from its bundle without a code cache, and help from the whole CLI', { skip: !fs.existsSync(DIST) && 'no dist/cli: run npm run build' }, () => {
+  // A copy of the loader with only state.js (no .jsc) and all.js beside it.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-loader-'));
+  try {
+    fs.mkdirSync(path.join(tmp, 'cli'));
+    fs.copyFileSync(path.join(DIST, '..', 'runtime.js'), path.join(tmp, 'runtime.js'));
+    for (const f of ['state.js', 'all.js']) fs.copyFileSync(path.join(DIST, f), path.join(tmp, 'cli', f));
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(tmp, 'runtime.js'), ...args], { encoding: 'utf8' });
+    const state = run('--root', path.join(tmp, 'root'), 'state', 'nothere');
+    assert.equal(state.status, 1);
+    assert.match(state.stderr, /state: container nothere does not exist/);
+    const help = run('--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /Commands:[\s\S]*\bcreate\b[\s\S]*\bstate\b/);
+    // No bundle of its own (kill.js was not copied): the whole CLI answers.
+    const kill = run('--root', path.join(tmp, 'root'), 'kill', 'nothere');
+    assert.match(kill.stderr, /kill: container nothere does not exist/);
+    const version = run('--version');
+    assert.match(version.stdout, /^runtime version \S+\ncommit: \S+\nspec: 1\.3\.0\n$/);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
