@@ -85,10 +85,18 @@ export async function main(argv: string[], commands: Record<string, () => Comman
   }
 }
 
-/** Runs the command line of this process. */
+/**
+ * Runs the command line of this process, and ends it when the command is done. Everything
+ * we print is written synchronously, so nothing is left to flush; ending at once spares
+ * the work V8 would otherwise still do before the event loop lets go (after a container's
+ * creation, a scavenge of the young generation, about a millisecond).
+ */
 export function start(commands: Record<string, () => CommandModule>): void {
-  main(process.argv.slice(2), commands).catch((e) => {
-    fs.writeSync(2, `${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2), commands).then(
+    () => process.exit(),
+    (e) => {
+      fs.writeSync(2, `${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
 }
