@@ -72,7 +72,9 @@ export async function main(argv: string[], commands: Record<string, () => Comman
   const only = word !== undefined && Object.hasOwn(commands, word) ? word : undefined;
   for (const load of only ? [commands[only]] : Object.values(commands)) load().register(program, getGlobals);
 
-  program.action(() => {
+  // Reached without a command: a word that names none is said to be one, not "too many arguments".
+  program.allowExcessArguments(true).action(() => {
+    if (program.args.length > 0) throw new RuntimeError(`unknown command "${program.args[0]}" (${name} --help lists them)`);
     if (program.opts().version) fs.writeSync(1, versionText(name));
     else program.help();
   });

@@ -54,6 +54,14 @@ describe('runc CLI compatibility', { skip }, () => {
   };
   const status = (id: string) => JSON.parse(runtime(root, ['state', id]).stdout).status;
 
+  it('names an unknown command instead of running anything', () => {
+    const r = runtime(root, ['nosuchcommand', 'x']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /unknown command "nosuchcommand" \(runtime --help lists them\)/);
+    const bare = runtime(root, []);
+    assert.match(bare.stdout + bare.stderr, /Usage: runtime \[options\] \[command\]/);
+  });
+
   it('says "container does not exist" for an unknown id, from every command', () => {
     for (const args of [['state'], ['start'], ['kill'], ['delete'], ['exec'], ['checkpoint']]) {
       const r = runtime(root, [...args, 'never-created', ...(args[0] === 'exec' ? ['true'] : [])]);
