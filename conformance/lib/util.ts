@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { isAlive as alive } from '../../src/util/proc';
 import type { AllResult, MountInfo } from '../checker/protocol';
 import { rootEntries as containerEntries, type Ctx } from './harness';
 
@@ -23,15 +24,8 @@ export function nsInode(pid: number, name: string): number | null {
   }
 }
 
-export function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+/** Alive and not a zombie: the runtime's own check. */
+export { alive };
 
 export function cmdline(pid: number): string[] | null {
   const s = readFile(`/proc/${pid}/cmdline`);

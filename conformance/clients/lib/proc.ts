@@ -4,6 +4,8 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 
+import { isAlive as alive } from '../../../src/util/proc';
+
 export interface Result {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -99,15 +101,8 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+/** Alive and not a zombie: the runtime's own check. */
+export { alive };
 
 /** Polls until `check` holds or the time is up. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 100): Promise<boolean> {
