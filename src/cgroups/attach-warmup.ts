@@ -1,30 +1,31 @@
 // Moving a process into a cgroup (a write to cgroup.procs) takes the kernel's global
 // threadgroup lock for writing. When nobody has taken it lately, that waits for an RCU
-// grace period: 5-15 ms of idle waiting on a small VM, the largest single cost of `run`.
-// Once released, the lock stays cheap to take again for about one more grace period.
+// grace period: 5-15 ms of idle waiting on a small VM. Once released, the lock stays cheap
+// to take again for about one more grace period.
 //
-// So `create` and `exec` start, on a libuv pool thread, a write that moves this process
-// into the cgroup it is already in (a no-op move, which takes the lock all the same) before
-// anything else. The grace period then passes while the main thread reads and validates
-// the config and prepares the container, and the real move that follows is cheap. Nothing
-// waits for this write and its result is ignored: at worst the real move pays as before.
+// Usually the container's init is born in its cgroups and nobody waits (CgroupSelfJoin in
+// src/plan/types.ts). When `create` must move the init itself instead (rootless, a pids
+// limit below 2), it first starts, on a libuv pool thread, a write that moves this process
+// into the cgroup it is already in (a no-op move, which takes the lock all the same). The
+// grace period then passes while the main thread prepares the container, and the real move
+// that follows is cheap. Nothing waits for this write and its result is ignored: at worst
+// the real move pays as before.
 import * as fs from 'node:fs';
+
+import { parseProcCgroup } from './hierarchies';
 
 /** Where this process's own cgroup.procs is, from /proc/self/cgroup: v2 first, else pids. */
 export function ownProcsFile(procSelfCgroup: string, exists: (p: string) => boolean): string | undefined {
-  const lines = procSelfCgroup.split('\n');
-  const unified = lines.find((l) => l.startsWith('0::'))?.slice(3);
+  const own = parseProcCgroup(procSelfCgroup);
+  const below = (mount: string, p: string) => `${mount}${p === '/' ? '' : p}/cgroup.procs`;
+  const unified = own.get('');
   if (unified !== undefined) {
     for (const mount of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
-      const file = `${mount}${unified === '/' ? '' : unified}/cgroup.procs`;
-      if (exists(file)) return file;
+      if (exists(below(mount, unified))) return below(mount, unified);
     }
   }
-  const pids = lines.map((l) => /^\d+:([^:]*):(.*)$/.exec(l)).find((m) => m && m[1].split(',').includes('pids'));
-  if (pids) {
-    const file = `/sys/fs/cgroup/pids${pids[2] === '/' ? '' : pids[2]}/cgroup.procs`;
-    if (exists(file)) return file;
-  }
+  const pids = [...own].find(([names]) => names.split(',').includes('pids'))?.[1];
+  if (pids !== undefined && exists(below('/sys/fs/cgroup/pids', pids))) return below('/sys/fs/cgroup/pids', pids);
   return undefined;
 }
 
